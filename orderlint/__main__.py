@@ -1,0 +1,3 @@
+from orderlint.cli import main
+
+main()

@@ -1,0 +1,307 @@
+"""The pipeline end to end: discover → parse → extract → resolve → flow → rules.
+
+`analyze` returns `Results`, the one input of every reporter.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orderlint.discover import discover
+from orderlint.flow import EnvSet, Execution, FlowNote, Interpreter, file_environment, initial_state, normalize_env
+from orderlint.model import Diagnostic, OrderlintError, Related, Severity
+from orderlint.parse import ParsedFile
+from orderlint.rails import (
+    DatabaseModel,
+    databases_touched,
+    find_database_yml,
+    inferred_model,
+    load_database_yml,
+    split_scope,
+)
+from orderlint.resolve import LoadedScript, ScriptLoader, display_path, find_project_root
+from orderlint.settings import Settings
+from orderlint.syntax import Command, FunctionDef, Seq
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A Rails task as one entry script runs it: what reports and rules read."""
+
+    id: int
+    script: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    task: str
+    base: str  # the task without its database scope
+    scope: str | None  # `queue` for db:migrate:queue
+    databases: tuple[str, ...]
+    primary: str
+    environment: EnvSet
+    on_failure: str
+    reason: str
+    fallback: frozenset[int]
+    via: tuple[str, ...]
+    arguments: tuple[str, ...]
+    must_before: frozenset[int]
+    may_before: frozenset[int]
+    output_used: bool
+    disables_env_check: bool
+    functions: tuple[str, ...]
+
+    @property
+    def touches_primary(self) -> bool:
+        return self.primary in self.databases
+
+    @property
+    def secondary_only(self) -> bool:
+        return bool(self.databases) and not self.touches_primary
+
+
+@dataclass
+class ScriptAnalysis:
+    path: str
+    role: str  # "entry" or "library"
+    environment: EnvSet
+    model: DatabaseModel
+    invocations: tuple[Invocation, ...]
+    settings: Settings
+    sources: tuple[str, ...] = ()  # libraries this entry brings in
+
+    def by_id(self, ident: int) -> Invocation | None:
+        return next((i for i in self.invocations if i.id == ident), None)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def is_deploy(self) -> bool:
+        return any(fnmatch.fnmatch(self.name, g) or fnmatch.fnmatch(self.path, g) for g in self.settings.deploy_scripts)
+
+
+@dataclass
+class Results:
+    root: Path
+    files: list[str]
+    scripts: list[ScriptAnalysis]
+    diagnostics: list[Diagnostic]
+    errors: list[str] = field(default_factory=list)
+    used_by: dict[str, list[str]] = field(default_factory=dict)  # library -> entry scripts
+    models: dict[str, DatabaseModel] = field(default_factory=dict)  # script -> its model
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)
+
+    @property
+    def invocations(self) -> list[Invocation]:
+        return [i for s in self.scripts for i in s.invocations]
+
+
+def is_library(loaded: LoadedScript) -> bool:
+    """A file of only functions (and assignments or `source` lines) runs nothing by itself."""
+    items = loaded.script.body.items
+    has_function = False
+    for item in items:
+        if isinstance(item, FunctionDef):
+            has_function = True
+        elif isinstance(item, Command) and (not item.words or item.declaration or
+                                              (item.words[0].literal in ("source", ".", "set", "readonly", "export",
+                                                                         "return", ":", "shopt"))):
+            continue
+        elif isinstance(item, Seq) and not item.items:
+            continue
+        else:
+            from orderlint.syntax import AndOr, Test
+            if isinstance(item, AndOr) and isinstance(item.left, (Test, Command)):
+                continue  # a guard such as `[[ -n ${LOADED:-} ]] && return`
+            return False
+    return has_function
+
+
+class Analyzer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.loader = ScriptLoader()
+        self.models: dict[Path, DatabaseModel] = {}
+
+    def tracked(self, task: str) -> bool:
+        return task.startswith("db:") or any(fnmatch.fnmatchcase(task, p) for p in self.settings.policy.task_patterns())
+
+    # -- environments and databases -------------------------------------------------------
+    def script_environment(self, path: Path, root: Path) -> EnvSet:
+        try:
+            rel = path.resolve().relative_to(root)
+        except ValueError:
+            rel = Path(path.name)
+        for glob, env in self.settings.environments.items():
+            if fnmatch.fnmatch(rel.as_posix(), glob) or fnmatch.fnmatch(display_path(path), glob):
+                return EnvSet(frozenset({normalize_env(env)}))
+        found = file_environment(rel.parts)
+        return EnvSet(frozenset({found})) if found else EnvSet()
+
+    def model_for(self, script: Path, root: Path, scoped_names: set[str]) -> DatabaseModel:
+        if self.settings.database_yml:
+            yml = Path(self.settings.database_yml)
+            if not yml.is_absolute():
+                yml = root / yml
+            if not yml.is_file():
+                raise OrderlintError(f"{display_path(yml)}: database-yml not found")
+        else:
+            yml = find_database_yml(script.resolve().parent, root)
+        if yml is not None:
+            if yml not in self.models:
+                model = load_database_yml(yml, display_path(yml))
+                if self.settings.rails_version:
+                    model = DatabaseModel(model.environments, model.source, self.settings.rails_version)
+                self.models[yml] = model
+            return self.models[yml]
+        if self.settings.databases:
+            return configured_model(self.settings.databases, self.settings.rails_version)
+        return inferred_model(scoped_names)
+
+    # -- the run ----------------------------------------------------------------------------
+    def analyze(self, paths: list[Path], stdin: tuple[str, bytes] | None = None) -> Results:
+        root = find_project_root(paths[0] if paths else Path.cwd())
+        found = discover(paths, self.settings.exclude) if paths else None
+        errors = list(found.problems) if found else []
+        files = list(found.files) if found else []
+        loaded: dict[Path, LoadedScript] = {}
+        for f in files:
+            try:
+                loaded[f] = self.loader.load(f)
+            except OrderlintError as exc:
+                errors.append(str(exc))
+        if stdin is not None:
+            name, data = stdin
+            path = Path(name)
+            loaded[path] = self.loader.load(path.resolve(), data=data, display=name)
+        diagnostics: list[Diagnostic] = []
+        parsed = {ls.parsed.path: ls.parsed for ls in loaded.values()}
+        for ls in loaded.values():
+            diagnostics.extend(parse_diagnostics(ls))
+
+        entries = [(p, ls) for p, ls in loaded.items() if not is_library(ls)]
+        libraries = {ls.parsed.path: (p, ls) for p, ls in loaded.items() if is_library(ls)}
+        used_by: dict[str, list[str]] = {}
+        runs: list[tuple[Path, LoadedScript, Interpreter, str]] = []
+
+        for path, ls in entries:
+            interp = self._interpreter(path, ls, root, used_by)
+            st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
+            interp.run(ls.script.body, st)
+            runs.append((path, ls, interp, "entry"))
+        for shown, (path, ls) in libraries.items():
+            if shown in used_by:
+                continue
+            # A library nobody here sources: each of its functions is run on its own.
+            interp = self._interpreter(path, ls, root, used_by)
+            st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
+            st_defs = interp.seq(ls.script.body.items, st)
+            base = st_defs[0].state if st_defs else st
+            for name, fn in sorted(base.functions.items()):
+                if fn.path == ls.parsed.path:
+                    interp.run(Seq((fn.body,), fn.start), base)
+            runs.append((path, ls, interp, "library"))
+
+        scoped = set()
+        for _, _, interp, _ in runs:
+            for ex in interp.by_id.values():
+                _, scope = split_scope(ex.task)
+                if scope:
+                    scoped.add(scope)
+        scripts: list[ScriptAnalysis] = []
+        models: dict[str, DatabaseModel] = {}
+        for path, ls, interp, role in runs:
+            try:
+                model = self.model_for(path, root, scoped)
+            except OrderlintError as exc:
+                raise exc
+            env = self.script_environment(path, root)
+            invocations = tuple(self._invocation(ex, ls, model, parsed) for ex in
+                                sorted(interp.by_id.values(), key=lambda e: e.order))
+            scripts.append(ScriptAnalysis(ls.parsed.path, role, env, model, invocations, self.settings,
+                                          tuple(sorted(interp.files_read))))
+            models[ls.parsed.path] = model
+            for note in interp.notes.values():
+                diagnostics.append(note_diagnostic(note, parsed))
+        shown_files = sorted(ls.parsed.path for ls in loaded.values())
+        return Results(root, shown_files, scripts, diagnostics, errors, used_by, models, parsed)
+
+    def _interpreter(self, path: Path, ls: LoadedScript, root: Path, used_by: dict[str, list[str]]) -> Interpreter:
+        entry_shown = ls.parsed.path
+
+        def on_source(lib: str, _user: str) -> None:
+            users = used_by.setdefault(lib, [])
+            if entry_shown not in users:
+                users.append(entry_shown)
+
+        return Interpreter(ls.absolute, entry_shown, root, self.loader, self.tracked, on_source)
+
+    def _invocation(self, ex: Execution, ls: LoadedScript, model: DatabaseModel,
+                    parsed: dict[str, ParsedFile]) -> Invocation:
+        envs = ex.env.only
+        base, scope = split_scope(ex.task, model.names())
+        pf = parsed.get(ex.word.path) or self._parsed(ex.word.path)
+        column = pf.char_column(ex.word.start) if pf else ex.word.start.col + 1
+        end_column = pf.char_column(ex.word.end) if pf else ex.word.end.col + 1
+        outcome = ex.on_failure
+        fallback = frozenset(i for f in ex.fates for i in f.fallback)
+        return Invocation(
+            id=ex.id, script=ex.script, path=ex.word.path, line=ex.line, column=column,
+            end_line=ex.word.end.row + 1, end_column=end_column, task=ex.task, base=base, scope=scope,
+            databases=databases_touched(ex.task, model, envs), primary=model.primary(envs),
+            environment=ex.env, on_failure=outcome, reason=ex.reason(outcome), fallback=fallback,
+            via=ex.via, arguments=ex.arguments, must_before=frozenset(ex.must_before),
+            may_before=frozenset(ex.may_before), output_used=ex.output_used,
+            disables_env_check=ex.disables_env_check,
+            functions=tuple(c.function for c in ex.calls if not c.function.startswith("source ")),
+        )
+
+    def _parsed(self, shown: str) -> ParsedFile | None:
+        try:
+            return self.loader.load(Path(shown)).parsed
+        except OrderlintError:
+            return None
+
+
+def configured_model(databases: dict, version: str | None) -> DatabaseModel:
+    from orderlint.rails import Database, _database_entry
+
+    envs = {}
+    for env, dbs in databases.items():
+        if isinstance(dbs, dict):
+            envs[str(env)] = tuple(_database_entry(str(n), c if isinstance(c, dict) else {}) for n, c in dbs.items())
+        elif isinstance(dbs, list):
+            envs[str(env)] = tuple(Database(str(n)) for n in dbs)
+    return DatabaseModel(envs, "configuration", version)
+
+
+def parse_diagnostics(ls: LoadedScript) -> list[Diagnostic]:
+    out = []
+    pf = ls.parsed
+    for first, last in pf.error_rows:
+        lines = f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
+        out.append(Diagnostic(pf.path, first + 1, 1, last + 1, max(1, len(pf.line_text(last)) + 1), "OL001",
+                              "parse-error", Severity.WARNING,
+                              f"{lines} could not be parsed as bash; the rest of the file is still analysed"))
+    for row in sorted(set(ls.script.truncated_rows))[:1]:
+        out.append(Diagnostic(pf.path, row + 1, 1, row + 1, 1, "OL001", "parse-error", Severity.WARNING,
+                              "commands nested this deep are not analysed"))
+    return out
+
+
+def note_diagnostic(note: FlowNote, parsed: dict[str, ParsedFile]) -> Diagnostic:
+    from orderlint.rules import RULES
+
+    rule = RULES[note.code]
+    pf = parsed.get(note.path)
+    col = pf.char_column(note.start) if pf else note.start.col + 1
+    end_col = pf.char_column(note.end) if pf else note.end.col + 1
+    return Diagnostic(note.path, note.start.row + 1, col, note.end.row + 1, end_col, rule.code, rule.name,
+                      rule.severity, note.message)
+
+
+__all__ = ["Analyzer", "Invocation", "Results", "ScriptAnalysis", "Related"]

@@ -1,0 +1,51 @@
+"""rules stage: run every selected rule over every script; filter, dedupe and sort the findings."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from orderlint.analysis import Results
+from orderlint.model import Diagnostic, Severity
+from orderlint.rules import RULES
+from orderlint.settings import Settings
+
+
+def _longest(code: str, prefixes: tuple[str, ...]) -> int | None:
+    lengths = [0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)]
+    return max(lengths) if lengths else None
+
+
+def code_selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    """ruff-style prefixes (`OL2` is OL201–OL203); the more specific of select and ignore wins."""
+    chosen = _longest(code, select) if select else 0
+    if chosen is None:
+        return False
+    dropped = _longest(code, ignore)
+    return dropped is None or chosen > dropped
+
+
+def run_rules(results: Results, settings: Settings) -> list[Diagnostic]:
+    found: list[Diagnostic] = list(results.diagnostics)
+    for script in results.scripts:
+        for rule in RULES.values():
+            for f in rule.check(script):
+                found.append(Diagnostic(f.path, f.line, f.column, f.end_line, f.end_column, rule.code, rule.name,
+                                        f.severity if f.severity is not None else rule.severity, f.message,
+                                        f.related))
+    out: dict[tuple, Diagnostic] = {}
+    for d in found:
+        if not code_selected(d.code, settings.select, settings.ignore):
+            continue
+        if any(fnmatch.fnmatch(d.path, glob) or fnmatch.fnmatch(d.path, f"*/{glob}")
+               for glob, codes in settings.per_file_ignores.items()
+               for c in codes if d.code.startswith(c)):
+            continue
+        if d.code in settings.severity:
+            d = Diagnostic(d.path, d.line, d.column, d.end_line, d.end_column, d.code, d.name,
+                           settings.severity[d.code], d.message, d.related)
+        out.setdefault((d.path, d.line, d.column, d.code, d.message), d)
+    return sorted(out.values(), key=lambda d: d.sort_key)
+
+
+def exit_code(diagnostics: list[Diagnostic], fail_level: Severity) -> int:
+    return 1 if any(d.severity >= fail_level for d in diagnostics) else 0

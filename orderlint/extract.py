@@ -1,0 +1,400 @@
+"""extract: a tree-sitter-bash tree → orderlint's syntax types (orderlint.syntax).
+
+Shell written inside strings and heredocs (`bash -c '…'`, `ssh host '…'`, `eval "…"`) is parsed
+again by `parse_nested`, with its positions mapped back into the file it was written in.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from orderlint.model import Pos
+from orderlint.parse import parse_tree
+from orderlint.syntax import (
+    AndOr,
+    Assign,
+    Background,
+    Case,
+    CaseItem,
+    Command,
+    FunctionDef,
+    Heredoc,
+    If,
+    Loop,
+    Node,
+    Not,
+    Opaque,
+    Part,
+    Pipeline,
+    Script,
+    Seq,
+    Subshell,
+    Test,
+    Word,
+)
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+# Deeper than this, a subtree is kept as Opaque: scripts nest a handful of levels, and the
+# limit keeps recursion far from Python's stack limit on hostile input.
+MAX_DEPTH = 120
+
+STATEMENT_TYPES = frozenset({
+    "command", "variable_assignment", "variable_assignments", "declaration_command",
+    "unset_command", "redirected_statement", "pipeline", "list", "negated_command", "subshell",
+    "compound_statement", "if_statement", "case_statement", "while_statement", "until_statement",
+    "for_statement", "c_style_for_statement", "function_definition", "test_command", "ERROR",
+})
+
+_SCRIPT_REF = r"""(?:--\s+)?"?\$\{?(0|BASH_SOURCE)(?:\[0\])?\}?"?"""
+_DIRNAME_SUBST = re.compile(
+    rf"""^\s*(?:dirname\s+{_SCRIPT_REF}"""
+    rf"""|cd\s+(?:-P\s+)?"?\$\(\s*dirname\s+{_SCRIPT_REF}\s*\)"?\s*(?:>\s*/dev/null\s*)?(?:2>&1\s*)?"""
+    r"""(?:&&|;)\s*pwd(?:\s+-P)?)\s*$"""
+)
+_ESCAPED = re.compile(r"\\(.)", re.S)
+
+
+class _Builder:
+    def __init__(self, path: str, data: bytes, origin: Pos) -> None:
+        self.path = path
+        self.data = data
+        self.origin = origin
+        self.truncated: list[int] = []
+
+    # -- positions -----------------------------------------------------------------------
+    def pos(self, point: "tree_sitter.Point") -> Pos:
+        row, col = point
+        if row == 0:
+            return Pos(self.origin.row, self.origin.col + col)
+        return Pos(self.origin.row + row, col)
+
+    def text(self, node: "tree_sitter.Node") -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    # -- statements ----------------------------------------------------------------------
+    def block(self, nodes, start: Pos, depth: int) -> Seq:
+        items: list[Node] = []
+        for child in nodes:
+            kind = child.type
+            if kind == "&" and items:
+                items[-1] = Background(items[-1], items[-1].start)
+            elif kind in STATEMENT_TYPES:
+                built = self.statement(child, depth + 1)
+                if built is not None:
+                    items.append(built)
+        return Seq(tuple(items), start)
+
+    def statement(self, node: "tree_sitter.Node", depth: int) -> Node | None:
+        start = self.pos(node.start_point)
+        if depth > MAX_DEPTH:
+            self.truncated.append(start.row)
+            return Opaque(start, f"nested more than {MAX_DEPTH} levels deep")
+        kind = node.type
+        if kind == "command":
+            return self.command(node, depth)
+        if kind in ("variable_assignment", "variable_assignments"):
+            assigns = [node] if kind == "variable_assignment" else [
+                c for c in node.named_children if c.type == "variable_assignment"]
+            return Command((), tuple(self.assign(a, depth) for a in assigns), start, self.pos(node.end_point))
+        if kind in ("declaration_command", "unset_command"):
+            return self.declaration(node, depth)
+        if kind == "redirected_statement":
+            return self.redirected(node, depth)
+        if kind == "pipeline":
+            stages = [self.statement(c, depth + 1) for c in node.named_children if c.type in STATEMENT_TYPES]
+            stages = [s for s in stages if s is not None]
+            return Pipeline(tuple(stages), start) if len(stages) > 1 else (stages[0] if stages else None)
+        if kind == "list":
+            parts = [c for c in node.children if c.type in STATEMENT_TYPES or c.type in ("&&", "||")]
+            if len(parts) == 3 and parts[1].type in ("&&", "||"):
+                left = self.statement(parts[0], depth + 1)
+                right = self.statement(parts[2], depth + 1)
+                if left is not None and right is not None:
+                    return AndOr(left, parts[1].type, right, start)
+            return self.block(node.children, start, depth)
+        if kind == "negated_command":
+            inner = [c for c in node.named_children if c.type in STATEMENT_TYPES]
+            body = self.statement(inner[0], depth + 1) if inner else None
+            return Not(body, start) if body is not None else None
+        if kind == "subshell":
+            return Subshell(self.block(node.children, start, depth), start)
+        if kind == "compound_statement":
+            if node.children and node.children[0].type == "((":
+                return Test(self.test_operands(node, depth), start, self.pos(node.end_point))
+            return self.block(node.children, start, depth)
+        if kind == "test_command":
+            return Test(self.test_operands(node, depth), start, self.pos(node.end_point))
+        if kind == "if_statement":
+            return self.if_statement(node, depth)
+        if kind == "case_statement":
+            return self.case_statement(node, depth)
+        if kind in ("while_statement", "until_statement"):
+            cond_nodes = node.children_by_field_name("condition")
+            condition = self.block(cond_nodes, start, depth)
+            body = node.child_by_field_name("body")
+            return Loop(kind.split("_")[0], condition, self.body(body, depth), start)
+        if kind == "for_statement":
+            values = node.children_by_field_name("value")
+            items = tuple(self.word(v, depth) for v in values) if values else None
+            return Loop("for", None, self.body(node.child_by_field_name("body"), depth), start, items)
+        if kind == "c_style_for_statement":
+            return Loop("for", None, self.body(node.child_by_field_name("body"), depth), start, None)
+        if kind == "function_definition":
+            name_node = node.child_by_field_name("name")
+            body = node.child_by_field_name("body")
+            built = self.statement(body, depth + 1) if body is not None else None
+            return FunctionDef(self.text(name_node) if name_node else "", built or Seq((), start),
+                               start, self.pos(node.end_point), self.path)
+        if kind == "ERROR":
+            # Keep what tree-sitter recovered inside the region; the region itself is OL001.
+            return self.block(node.children, start, depth)
+        return None
+
+    def body(self, node, depth: int) -> Seq:
+        if node is None:
+            return Seq((), self.origin)
+        return self.block(node.children, self.pos(node.start_point), depth)
+
+    def if_statement(self, node, depth: int) -> If:
+        clauses: list[tuple[Node, Node]] = []
+        orelse: Node | None = None
+
+        def split(children) -> tuple[list, list]:
+            cond, body, seen_then = [], [], False
+            for c in children:
+                if c.type == "then":
+                    seen_then = True
+                elif c.type in ("elif_clause", "else_clause", "fi"):
+                    break
+                elif seen_then:
+                    body.append(c)
+                else:
+                    cond.append(c)
+            return cond, body
+
+        cond, body = split(node.children)
+        start = self.pos(node.start_point)
+        clauses.append((self.block(cond, start, depth), self.block(body, start, depth)))
+        for child in node.children:
+            if child.type == "elif_clause":
+                cond, body = split(child.children)
+                cstart = self.pos(child.start_point)
+                clauses.append((self.block(cond, cstart, depth), self.block(body, cstart, depth)))
+            elif child.type == "else_clause":
+                orelse = self.block(child.children, self.pos(child.start_point), depth)
+        return If(tuple(clauses), orelse, start)
+
+    def case_statement(self, node, depth: int) -> Case:
+        value = node.child_by_field_name("value")
+        subject = self.word(value, depth) if value is not None else self.empty_word(node)
+        items = []
+        for item in node.named_children:
+            if item.type != "case_item":
+                continue
+            patterns = tuple(self.word(p, depth) for p in item.children_by_field_name("value"))
+            term = item.child_by_field_name("termination") or item.child_by_field_name("fallthrough")
+            falls = term is not None and term.type in (";&", ";;&")
+            body_nodes = [c for c in item.children if c.type in STATEMENT_TYPES or c.type == "&"]
+            items.append(CaseItem(patterns, self.block(body_nodes, self.pos(item.start_point), depth), falls))
+        return Case(subject, tuple(items), self.pos(node.start_point))
+
+    def redirected(self, node, depth: int) -> Node | None:
+        body_node = node.child_by_field_name("body")
+        stdin: Heredoc | None = None
+        to_stderr = False
+        for child in node.children_by_field_name("redirect"):
+            if child.type == "heredoc_redirect":
+                stdin = self.heredoc(child) or stdin
+            elif child.type == "herestring_redirect":
+                stdin = self.herestring(child, depth) or stdin
+            elif child.type == "file_redirect":
+                text = self.text(child).replace(" ", "")
+                to_stderr = to_stderr or text.startswith((">&2", "1>&2"))
+        if body_node is None:
+            return None
+        body = self.statement(body_node, depth + 1)
+        if isinstance(body, Command):
+            return Command(body.words, body.assigns, body.start, body.end, stdin or body.stdin,
+                           body.declaration, body.redirects_stderr_or_out or to_stderr)
+        return body
+
+    def herestring(self, node, depth: int) -> Heredoc | None:
+        target = next(iter(node.named_children), None)
+        if target is None:
+            return None
+        w = self.word(target, depth)
+        if w.script is None or w.script_start is None:
+            return None
+        return Heredoc(w.script, w.script_start, expands=True)
+
+    def heredoc(self, node) -> Heredoc | None:
+        body = next((c for c in node.children if c.type == "heredoc_body"), None)
+        start_tok = next((c for c in node.children if c.type == "heredoc_start"), None)
+        if body is None:
+            return None
+        quoted = start_tok is not None and any(q in self.text(start_tok) for q in "'\"\\")
+        return Heredoc(self.text(body), self.pos(body.start_point), expands=not quoted)
+
+    def command(self, node, depth: int) -> Command:
+        words: list[Word] = []
+        assigns: list[Assign] = []
+        stdin = None
+        for child in node.children:
+            kind = child.type
+            if kind == "variable_assignment":
+                assigns.append(self.assign(child, depth))
+            elif kind == "command_name":
+                inner = child.named_children[0] if child.named_children else child
+                words.append(self.word(inner, depth))
+            elif kind == "heredoc_redirect":
+                stdin = self.heredoc(child) or stdin
+            elif kind == "herestring_redirect":
+                stdin = self.herestring(child, depth) or stdin
+            elif kind in ("file_redirect", "comment", "subscript") or not child.is_named:
+                continue
+            else:
+                words.append(self.word(child, depth))
+        return Command(tuple(words), tuple(assigns), self.pos(node.start_point), self.pos(node.end_point), stdin)
+
+    def declaration(self, node, depth: int) -> Command:
+        keyword = node.children[0].type if node.children else "declare"
+        words: list[Word] = []
+        assigns: list[Assign] = []
+        for child in node.children[1:]:
+            if child.type == "variable_assignment":
+                assigns.append(self.assign(child, depth))
+            elif child.is_named:
+                words.append(self.word(child, depth))
+        return Command(tuple(words), tuple(assigns), self.pos(node.start_point), self.pos(node.end_point),
+                       None, keyword)
+
+    def assign(self, node, depth: int) -> Assign:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        name = self.text(name_node) if name_node is not None else ""
+        if name_node is not None and name_node.type == "subscript":
+            inner = name_node.child_by_field_name("name")
+            name = self.text(inner) if inner is not None else name
+        value = self.word(value_node, depth) if value_node is not None else None
+        return Assign(name, value, self.pos(node.start_point))
+
+    def test_operands(self, node, depth: int) -> tuple[Word | str, ...]:
+        out: list[Word | str] = []
+        stack = list(reversed(node.children))
+        while stack:
+            child = stack.pop()
+            kind = child.type
+            if kind in ("binary_expression", "unary_expression", "parenthesized_expression",
+                        "postfix_expression", "ternary_expression"):
+                stack.extend(reversed(child.children))
+            elif kind in ("[", "]", "[[", "]]", "((", "))", "(", ")"):
+                continue
+            elif not child.is_named or kind == "test_operator":
+                out.append(self.text(child))
+            else:
+                out.append(self.word(child, depth))
+        return tuple(out)
+
+    # -- words ---------------------------------------------------------------------------
+    def empty_word(self, node) -> Word:
+        p = self.pos(node.start_point)
+        return Word((), self.path, p, p, "")
+
+    def word(self, node, depth: int) -> Word:
+        start, end = self.pos(node.start_point), self.pos(node.end_point)
+        raw = self.text(node)
+        parts = tuple(self.parts(node, quoted=False, depth=depth))
+        script, script_start = None, None
+        if node.type == "raw_string":
+            script, script_start = raw[1:-1], Pos(start.row, start.col + 1)
+        elif node.type == "string":
+            # Keep every character in place (an escape's backslash becomes a space) so that
+            # columns of the re-parsed shell map one to one onto the file.
+            script = re.sub(r"\\([\"\\$`])", r" \1", raw[1:-1])
+            script_start = Pos(start.row, start.col + 1)
+        elif node.type == "word":
+            script, script_start = raw, start
+        return Word(parts, self.path, start, end, raw, script, script_start)
+
+    def parts(self, node, quoted: bool, depth: int):
+        kind = node.type
+        if kind in ("word", "number", "extglob_pattern", "regex", "special_variable_name", "variable_name"):
+            text = self.text(node)
+            yield Part("lit", text if quoted else _ESCAPED.sub(r"\1", text), quoted)
+        elif kind == "raw_string":
+            yield Part("lit", self.text(node)[1:-1], True)
+        elif kind == "ansi_c_string":
+            yield Part("lit", self.text(node)[2:-1], True)
+        elif kind in ("string", "translated_string"):
+            inner = [c for c in node.children if c.type not in ('"', '$"')]
+            if not inner:
+                yield Part("lit", "", True)
+            for child in inner:
+                if child.type == "string_content":
+                    yield Part("lit", re.sub(r"\\([\"\\$`\n])", r"\1", self.text(child)), True)
+                else:
+                    yield from self.parts(child, True, depth)
+        elif kind == "concatenation":
+            for child in node.children:
+                yield from self.parts(child, quoted, depth)
+        elif kind == "simple_expansion":
+            name = self.text(node)[1:]
+            yield Part("param" if _is_param(name) else "var", name, quoted)
+        elif kind == "expansion":
+            yield self.expansion(node, quoted)
+        elif kind == "command_substitution":
+            body_text = self.text(node)
+            m = _DIRNAME_SUBST.match(body_text[2:-1] if body_text.startswith("$(") else body_text)
+            if m:
+                yield Part("dir", "0" if "0" in (m.group(1), m.group(2)) else "BASH_SOURCE", quoted)
+                return
+            if depth > MAX_DEPTH:
+                yield Part("dyn", body_text, quoted)
+                return
+            body = self.block(node.children, self.pos(node.start_point), depth + 1)
+            yield Part("cmd", body_text, quoted, body=body)
+        else:
+            yield Part("dyn", self.text(node), quoted)
+
+    def expansion(self, node, quoted: bool) -> Part:
+        text = self.text(node)
+        inner = text[2:-1] if text.startswith("${") else text
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(\[[^\]]*\])?(.*)", inner, re.S)
+        if not m:
+            return Part("dyn", text, quoted)
+        name, subscript, rest = m.group(1), m.group(2), m.group(3)
+        if name in ("BASH_SOURCE", "0") and rest in ("%/*", "%/*/"):
+            return Part("dir", name, quoted)
+        if name == "BASH_SOURCE" and subscript in (None, "[0]") and not rest:
+            return Part("var", "BASH_SOURCE", quoted)
+        if subscript:
+            return Part("dyn", text, quoted)
+        default = None
+        op = re.match(r":?[-=]", rest)
+        if op:
+            default = _ESCAPED.sub(r"\1", rest[op.end():].strip("'\""))
+        elif rest:
+            return Part("dyn", text, quoted)
+        return Part("param" if _is_param(name) else "var", name, quoted, default)
+
+
+def _is_param(name: str) -> bool:
+    return name in ("@", "*", "#", "?", "$", "!", "-") or name.isdigit()
+
+
+def build_script(path: str, data: bytes, tree: "tree_sitter.Tree") -> Script:
+    builder = _Builder(path, data, Pos(0, 0))
+    body = builder.block(tree.root_node.children, Pos(0, 0), 0)
+    return Script(path, body, truncated_rows=tuple(builder.truncated))
+
+
+@lru_cache(maxsize=4096)
+def parse_nested(path: str, text: str, origin: Pos) -> Seq:
+    """Parse shell found in a string or heredoc; positions land where the text was written."""
+    data = text.encode("utf-8", "surrogateescape")
+    tree = parse_tree(data)
+    return _Builder(path, data, origin).block(tree.root_node.children, origin, 0)

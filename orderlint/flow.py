@@ -1,0 +1,1032 @@
+"""flow: run an entry script abstractly, with bash's control flow and errexit rules.
+
+The interpreter walks orderlint's syntax types in execution order, inlining functions and
+sourced files at their call sites, following every branch. Each evaluation returns a few
+`Flow`s (normal, exit, return, break, continue; failed or not). Along each path the state
+carries the Rails task executions that succeeded before (for order rules), the executions
+whose failure brought the path here (for failure rules), the environment constraints, and the
+errexit/pipefail options with the reason errexit is ignored where it is.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from orderlint.extract import parse_nested
+from orderlint.launch import Launch, RailsRun, ShellRun, classify, is_rails_runner, rails_environment
+from orderlint.model import OrderlintError, Pos
+from orderlint.resolve import ScriptLoader, display_path, resolve_source
+from orderlint.syntax import (
+    AndOr,
+    Background,
+    Case,
+    Command,
+    FunctionDef,
+    If,
+    Loop,
+    Node,
+    Not,
+    Opaque,
+    Part,
+    Pipeline,
+    Seq,
+    Subshell,
+    Test,
+    Word,
+)
+
+ABORTS = "aborts"
+WARNS = "continues-with-warning"
+SILENT = "continues-silently"
+UNKNOWN = "unknown"
+
+ENV_VARIABLES = ("RAILS_ENV", "RACK_ENV")
+ENV_LIKE_VARIABLES = ENV_VARIABLES + ("APP_ENV", "ENVIRONMENT", "DEPLOY_ENV", "TARGET_ENV", "ENV", "STAGE")
+ENV_ALIASES = {
+    "dev": "development", "development": "development", "local": "development",
+    "test": "test", "testing": "test",
+    "stage": "staging", "staging": "staging",
+    "prod": "production", "production": "production", "live": "production",
+}
+MESSAGE_COMMANDS = frozenset({"echo", "printf", "logger", "say", "notify-send", "wall"})
+ALWAYS_OK = frozenset({
+    "true", ":", "echo", "printf", "logger", "cd", "pushd", "popd", "export", "local", "declare",
+    "readonly", "typeset", "shift", "wait", "trap", "unset", "sleep", "shopt", "umask", "set",
+    "hash", "alias", "unalias", "read", "mkdir", "touch",
+})
+MAX_CALL_DEPTH = 40
+MAX_NESTED_SHELLS = 8
+
+
+def normalize_env(name: str) -> str:
+    return ENV_ALIASES.get(name.lower(), name.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSet:
+    """The environments a point of a script may run in: `only` (None: any) minus `excluded`."""
+
+    only: frozenset[str] | None = None
+    excluded: frozenset[str] = frozenset()
+
+    def restrict(self, names: Iterable[str]) -> "EnvSet":
+        names = frozenset(normalize_env(n) for n in names)
+        only = names if self.only is None else (self.only & names)
+        return EnvSet(only - self.excluded, self.excluded)
+
+    def exclude(self, names: Iterable[str]) -> "EnvSet":
+        excluded = self.excluded | {normalize_env(n) for n in names}
+        return EnvSet(None if self.only is None else self.only - excluded, excluded)
+
+    def join(self, other: "EnvSet") -> "EnvSet":
+        if self.only is None or other.only is None:
+            return EnvSet(None, self.excluded & other.excluded)
+        return EnvSet(self.only | other.only, frozenset())
+
+    @property
+    def empty(self) -> bool:
+        return self.only is not None and not self.only
+
+    def may_be(self, name: str) -> bool:
+        return (self.only is None or name in self.only) and name not in self.excluded
+
+    def only_development(self) -> bool:
+        return self.only is not None and bool(self.only) and self.only <= {"development", "test"}
+
+    def label(self) -> str:
+        if self.only is not None:
+            return "|".join(sorted(self.only)) or "none"
+        if self.excluded:
+            return "any except " + "|".join(sorted(self.excluded))
+        return "any"
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    function: str
+    path: str
+    line: int  # 1-based
+
+
+@dataclass(frozen=True, slots=True)
+class Fate:
+    outcome: str  # ABORTS / WARNS / SILENT
+    reason: str
+    fallback: frozenset[int] = frozenset()  # executions run by the failure handler
+
+
+@dataclass
+class Execution:
+    """One Rails task as the entry script runs it (a static invocation at one call chain)."""
+
+    id: int
+    task: str
+    word: Word  # where the task name is written
+    runner: Word
+    arguments: tuple[str, ...]
+    via: tuple[str, ...]
+    calls: tuple[CallSite, ...]
+    script: str  # the entry script
+    explicit_env: str | None
+    env: EnvSet
+    must_before: frozenset[int]
+    may_before: frozenset[int]
+    order: int
+    fates: list[Fate] = field(default_factory=list)
+    masked: str | None = None
+    output_used: bool = False
+    disables_env_check: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.word.path
+
+    @property
+    def line(self) -> int:
+        return self.word.start.row + 1
+
+    @property
+    def on_failure(self) -> str:
+        outcomes = {f.outcome for f in self.fates}
+        if not outcomes:
+            return UNKNOWN
+        if SILENT in outcomes:
+            return SILENT
+        if WARNS in outcomes:
+            return WARNS
+        return ABORTS
+
+    def reason(self, outcome: str) -> str:
+        return next((f.reason for f in self.fates if f.outcome == outcome), "")
+
+
+@dataclass(frozen=True, slots=True)
+class FlowNote:
+    """Something the interpreter met and could not follow (OL002, OL003)."""
+
+    code: str
+    path: str
+    start: Pos
+    end: Pos
+    message: str
+
+
+@dataclass(frozen=True)
+class State:
+    errexit: bool = False
+    pipefail: bool = False
+    suppressed: str | None = None  # why errexit is ignored at this point
+    variables: dict = field(default_factory=dict)  # name -> literal str, or None when unknown
+    positional: tuple[Word, ...] | None = None  # None: unknown arguments
+    functions: dict = field(default_factory=dict)  # name -> FunctionDef
+    envs: EnvSet = EnvSet()
+    must: frozenset[int] = frozenset()
+    may: frozenset[int] = frozenset()
+    pending: frozenset[int] = frozenset()  # executions whose failure is the current status
+    pending_reason: str = ""
+    handling: frozenset[int] = frozenset()  # executions whose failure led into this handler
+    warned: frozenset[int] = frozenset()
+    status_vars: dict = field(default_factory=dict)  # rc=$? captures: name -> frozenset
+    calls: tuple[CallSite, ...] = ()
+    via: tuple[str, ...] = ()
+    current_file: str = ""  # absolute path of the file being run (BASH_SOURCE)
+    remote: bool = False
+    capturing: bool = False  # output read by the script: `$(…)`, or piped into another command
+
+
+def _join_dicts(a: dict, b: dict) -> dict:
+    if a is b:
+        return a
+    out = {k: v for k, v in a.items() if k in b and b[k] == v}
+    for k in a.keys() ^ b.keys():
+        out[k] = None
+    for k in a.keys() & b.keys():
+        if a[k] != b[k]:
+            out[k] = None
+    return out
+
+
+def join_states(a: State, b: State) -> State:
+    if a is b:
+        return a
+    statuses = dict(a.status_vars)
+    for k, v in b.status_vars.items():
+        statuses[k] = statuses.get(k, frozenset()) | v
+    return State(
+        errexit=a.errexit and b.errexit,
+        pipefail=a.pipefail and b.pipefail,
+        suppressed=a.suppressed if a.suppressed == b.suppressed else (a.suppressed or b.suppressed),
+        variables=_join_dicts(a.variables, b.variables),
+        positional=a.positional if a.positional == b.positional else None,
+        functions={**a.functions, **b.functions} if a.functions is not b.functions else a.functions,
+        envs=a.envs.join(b.envs),
+        must=a.must & b.must,
+        may=a.may | b.may,
+        pending=a.pending | b.pending,
+        pending_reason=a.pending_reason or b.pending_reason,
+        handling=a.handling | b.handling,
+        warned=a.warned | b.warned,
+        status_vars=statuses,
+        calls=a.calls,
+        via=a.via,
+        current_file=a.current_file,
+        remote=a.remote,
+        capturing=a.capturing,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    kind: str  # "normal" | "exit" | "return" | "break" | "continue"
+    state: State
+    failed: bool
+    exempt: str | None = None  # why errexit does not act on this failure
+    reason: str = ""  # for exits: what stops the script
+
+
+def _merge(flows: list[Flow]) -> list[Flow]:
+    """At most one flow per (kind, failed): paths join where bash's state would."""
+    groups: dict[tuple[str, bool], Flow] = {}
+    for f in flows:
+        if f.state.envs.empty:
+            continue  # a branch that no environment can reach
+        key: tuple = (f.kind, f.failed)
+        if f.kind == "exit" and (f.state.pending or f.state.handling):
+            key += (f.state.pending, f.state.handling)  # each keeps the reason its causes stop the script
+        if key in groups:
+            g = groups[key]
+            groups[key] = Flow(f.kind, join_states(g.state, f.state), f.failed, g.exempt or f.exempt,
+                               g.reason or f.reason)
+        else:
+            groups[key] = f
+    return list(groups.values())
+
+
+def _line(word_or_pos) -> int:
+    pos = word_or_pos.start if hasattr(word_or_pos, "start") else word_or_pos
+    return pos.row + 1
+
+
+def describe(node: Node) -> str:
+    """A short name for a command, for messages: `run_migrations`, `bin/rails db:migrate`."""
+    if isinstance(node, Command):
+        if node.words:
+            return " ".join(w.raw for w in node.words[:3])
+        if node.assigns:
+            return node.assigns[0].name + "=…"
+        return "command"
+    if isinstance(node, Seq):
+        return describe(node.items[-1]) if node.items else "command"
+    if isinstance(node, (Not, Subshell, Background)):
+        return describe(node.body)
+    if isinstance(node, AndOr):
+        return describe(node.left)
+    if isinstance(node, Pipeline):
+        return describe(node.stages[0])
+    return type(node).__name__.lower()
+
+
+def _reads_status(node: Node) -> bool:
+    """Does the statement look at `$?` (or an `rc=$?` capture) first thing?"""
+    if isinstance(node, Command):
+        words = list(node.words) + [a.value for a in node.assigns if a.value is not None]
+        return any(p.kind == "param" and p.text == "?" for w in words for p in w.parts)
+    if isinstance(node, Test):
+        return any(isinstance(o, Word) and any(p.kind == "param" and p.text == "?" for p in o.parts)
+                   for o in node.operands)
+    if isinstance(node, If):
+        return _reads_status(node.clauses[0][0])
+    if isinstance(node, Seq):
+        return bool(node.items) and _reads_status(node.items[0])
+    if isinstance(node, (AndOr,)):
+        return _reads_status(node.left)
+    if isinstance(node, Not):
+        return _reads_status(node.body)
+    if isinstance(node, Case):
+        return any(p.kind == "param" and p.text == "?" for p in node.subject.parts)
+    return False
+
+
+class Interpreter:
+    def __init__(self, entry: Path, entry_display: str, root: Path, loader: ScriptLoader,
+                 tracked: Callable[[str], bool], on_source: Callable[[str, str], None] | None = None) -> None:
+        self.entry = entry
+        self.entry_display = entry_display
+        self.root = root
+        self.loader = loader
+        self.tracked = tracked
+        self.on_source = on_source or (lambda lib, user: None)
+        self.executions: dict[tuple, Execution] = {}
+        self.by_id: dict[int, Execution] = {}
+        self.notes: dict[tuple, FlowNote] = {}
+        self.nested_depth = 0
+        self.files_read: set[str] = set()
+
+    # -- bookkeeping ---------------------------------------------------------------------
+    def note(self, code: str, word_or_node, message: str) -> None:
+        start = word_or_node.start
+        end = getattr(word_or_node, "end", start)
+        path = getattr(word_or_node, "path", None) or self.entry_display
+        key = (code, path, start)
+        self.notes.setdefault(key, FlowNote(code, path, start, end, message))
+
+    def fate(self, ids: Iterable[int], outcome: str, reason: str, fallback: frozenset[int] = frozenset()) -> None:
+        for i in ids:
+            ex = self.by_id.get(i)
+            if ex is not None and not ex.masked:
+                fate = Fate(outcome, reason, fallback)
+                if fate not in ex.fates:
+                    ex.fates.append(fate)
+
+    def drop(self, st: State) -> State:
+        """The current status is overwritten: failures nobody looked at continue silently."""
+        if st.pending:
+            self.fate(st.pending, SILENT, st.pending_reason or "its exit status is never checked")
+            st = replace(st, pending=frozenset(), pending_reason="")
+        return st
+
+    # -- entry ---------------------------------------------------------------------------
+    def run(self, body: Seq, state: State) -> list[Flow]:
+        flows = self.seq(body.items, state)
+        for f in flows:
+            causes = f.state.pending | f.state.handling
+            if f.kind == "exit":
+                self.fate(causes, ABORTS, f.reason or "the script exits")
+            elif f.failed and f.state.pending:
+                self.fate(f.state.pending, ABORTS, "it is the script's last command: the script exits with its status")
+            else:
+                self.drop(f.state)
+        return flows
+
+    # -- sequences -----------------------------------------------------------------------
+    def seq(self, items: tuple[Node, ...], st: State) -> list[Flow]:
+        current = [Flow("normal", st, False)]
+        done: list[Flow] = []
+        for item in items:
+            following: list[Flow] = []
+            reads = _reads_status(item)
+            for f in current:
+                state = f.state if reads else self.drop(f.state)
+                for r in self.ev(item, state):
+                    if r.kind != "normal":
+                        done.append(r)
+                    elif r.failed and r.state.errexit and not r.state.suppressed and not r.exempt:
+                        done.append(Flow("exit", r.state, True, reason=f"`set -e` stops the script when "
+                                                                       f"`{describe(item)}` fails (line {_line(item.start)})"))
+                    else:
+                        if r.failed and r.state.pending:
+                            why = r.exempt or r.state.suppressed or "errexit is off (no `set -e`)"
+                            r = replace(r, state=replace(r.state, pending_reason=why))
+                        following.append(r)
+            current = _merge(following)
+            if not current:
+                break
+        return _merge(current + done)
+
+    # -- dispatch ------------------------------------------------------------------------
+    def ev(self, node: Node, st: State) -> list[Flow]:
+        if isinstance(node, Command):
+            return self.command(node, st)
+        if isinstance(node, Seq):
+            return self.seq(node.items, st)
+        if isinstance(node, AndOr):
+            return self.and_or(node, st)
+        if isinstance(node, Not):
+            return self.negate(node, st)
+        if isinstance(node, Pipeline):
+            return self.pipeline(node, st)
+        if isinstance(node, If):
+            return self.if_(node, st)
+        if isinstance(node, Case):
+            return self.case(node, st)
+        if isinstance(node, Loop):
+            return self.loop(node, st)
+        if isinstance(node, Subshell):
+            return self.subshell(node.body, st)
+        if isinstance(node, Background):
+            return self.background(node, st)
+        if isinstance(node, Test):
+            return self.test(node, st)
+        if isinstance(node, FunctionDef):
+            return [Flow("normal", replace(st, functions={**st.functions, node.name: node}), False)]
+        if isinstance(node, Opaque):
+            return [Flow("normal", st, False), Flow("normal", st, True)]
+        return [Flow("normal", st, False)]
+
+    # -- conditions and lists ------------------------------------------------------------
+    def condition(self, node: Node, st: State, why: str) -> list[Flow]:
+        inner = st if st.suppressed else replace(st, suppressed=why)
+        flows = self.ev(node, inner)
+        return [replace(f, state=replace(f.state, suppressed=st.suppressed)) for f in flows]
+
+    def handler(self, body: Node | None, st: State, where: str) -> list[Flow]:
+        """Run the code a failure leads to; when it ends normally the script goes on."""
+        entry_handling = st.handling
+        causes = st.pending
+        st = replace(st, handling=st.handling | causes, pending=frozenset(), pending_reason="")
+        flows = self.ev(body, st) if body is not None else [Flow("normal", st, False)]
+        out = []
+        for f in flows:
+            new = f.state.handling - entry_handling
+            if f.kind == "normal" and new:
+                fallback = frozenset(f.state.may - st.may)
+                for cause in new:
+                    warned = cause in f.state.warned
+                    self.fate([cause], WARNS if warned else SILENT, where, fallback)
+                f = replace(f, state=replace(f.state, handling=entry_handling))
+            out.append(f)
+        return out
+
+    def and_or(self, node: AndOr, st: State) -> list[Flow]:
+        left = self.condition(node.left, st, f"`{describe(node.left)}` is followed by `{node.op}` "
+                                             f"on line {_line(node.start)}")
+        out: list[Flow] = []
+        for f in left:
+            if f.kind != "normal":
+                out.append(f)
+            elif node.op == "&&":
+                if f.failed:
+                    out.append(replace(f, exempt=f"errexit ignores a failure followed by `&&` "
+                                                 f"(line {_line(node.start)})"))
+                else:
+                    out.extend(self.ev(node.right, f.state))
+            else:
+                if f.failed:
+                    where = self._or_reason(node)
+                    out.extend(self.handler(node.right, f.state, where))
+                else:
+                    out.append(replace(f, state=self.drop(f.state)))
+        return _merge(out)
+
+    def _or_reason(self, node: AndOr) -> str:
+        right = node.right
+        text = describe(right)
+        if isinstance(right, Command) and right.words and right.words[0].literal in ("true", ":"):
+            return f"`|| {right.words[0].literal}` on line {_line(node.start)} discards the failure"
+        return f"on failure `|| {text}` runs (line {_line(node.start)}) and the script goes on"
+
+    def negate(self, node: Not, st: State) -> list[Flow]:
+        flows = self.condition(node.body, st, f"`{describe(node.body)}` is negated with `!` on line {_line(node.start)}")
+        out = []
+        for f in flows:
+            if f.kind == "normal":
+                out.append(Flow("normal", f.state, not f.failed,
+                                exempt=f"errexit ignores a command negated with `!` (line {_line(node.start)})"))
+            else:
+                out.append(f)
+        return out
+
+    def if_(self, node: If, st: State) -> list[Flow]:
+        out: list[Flow] = []
+        current = [Flow("normal", st, True)]
+        for cond, body in node.clauses:
+            nxt: list[Flow] = []
+            for f in current:
+                why = f"`{describe(cond)}` is called as an `if` condition on line {_line(cond.start)}"
+                for r in self.condition(cond, self.drop(f.state) if not _reads_status(cond) else f.state, why):
+                    if r.kind != "normal":
+                        out.append(r)
+                    elif not r.failed:
+                        out.extend(self.handler(body, r.state, f"the `if` on line {_line(cond.start)} handles "
+                                                              f"the failure and the script goes on"))
+                    else:
+                        nxt.append(r)
+            current = _merge(nxt)
+        for f in current:
+            where = f"the `if` on line {_line(node.start)} handles the failure and the script goes on"
+            if node.orelse is not None:
+                out.extend(self.handler(node.orelse, f.state, where))
+            else:
+                for r in self.handler(None, f.state, f"the `if` on line {_line(node.start)} has no `else` "
+                                                      f"for the failure"):
+                    out.append(replace(r, failed=False))
+        return _merge(out)
+
+    def case(self, node: Case, st: State) -> list[Flow]:
+        st = st if _reads_status(node) else self.drop(st)
+        subject = self.expand_one(node.subject, st)
+        env_var = self._env_variable(node.subject)
+        out: list[Flow] = []
+        remaining = st.envs
+        matched_all = False
+        falling: list[Flow] = []
+        for item in node.items:
+            pats = [self.expand_one(p, st) for p in item.patterns]
+            branch = st
+            if subject is not None and all(p is not None for p in pats):
+                if not any(fnmatch.fnmatchcase(subject, p) for p in pats):
+                    continue
+                matched_all = True
+            elif env_var and all(p is not None for p in pats):
+                literal = [p for p in pats if not any(ch in p for ch in "*?[")]
+                if literal and len(literal) == len(pats):
+                    branch = replace(st, envs=remaining.restrict(literal))
+                    remaining = remaining.exclude(literal)
+                else:
+                    branch = replace(st, envs=remaining)
+            flows = self.ev(item.body, branch)
+            for f in falling:
+                flows += self.ev(item.body, f.state)
+            falling = [f for f in flows if f.kind == "normal"] if item.falls_through else []
+            out.extend(f for f in flows if not item.falls_through or f.kind != "normal")
+            if matched_all:
+                break
+        if not matched_all:
+            out.append(Flow("normal", replace(st, envs=remaining) if env_var else st, False))
+        return _merge(out)
+
+    def loop(self, node: Loop, st: State) -> list[Flow]:
+        out: list[Flow] = []
+        entry = st
+        current = [Flow("normal", st, False)]
+        runs_at_least_once = node.kind == "for" and node.items is not None and len(node.items) > 0 and \
+            all(w.literal is not None for w in node.items)
+        if not runs_at_least_once:
+            out.append(Flow("normal", self.drop(entry), False))
+        for _ in range(2):
+            nxt: list[Flow] = []
+            for f in current:
+                state = f.state
+                if node.condition is not None:
+                    why = f"`{describe(node.condition)}` is a `{node.kind}` condition on line {_line(node.start)}"
+                    conds = self.condition(node.condition, state, why)
+                    go_on = (lambda r: not r.failed) if node.kind == "while" else (lambda r: r.failed)
+                    body_states = []
+                    for r in conds:
+                        if r.kind != "normal":
+                            out.append(r)
+                        elif go_on(r):
+                            body_states.append(self.drop(r.state))
+                        else:
+                            out.append(Flow("normal", self.drop(r.state), False))
+                else:
+                    body_states = [state]
+                for bs in body_states:
+                    for r in self.ev(node.body, bs):
+                        if r.kind == "break":
+                            out.append(Flow("normal", r.state, False))
+                        elif r.kind in ("normal", "continue"):
+                            nxt.append(Flow("normal", r.state, r.failed if r.kind == "normal" else False))
+                        else:
+                            out.append(r)
+            current = _merge(nxt)
+            if node.condition is None:
+                out.extend(current)
+        return _merge(out)
+
+    def subshell(self, body: Node, st: State, fresh: State | None = None) -> list[Flow]:
+        """A child shell: exit ends only it; its variables and options do not come back."""
+        inner = fresh or st
+        entry_handling = inner.handling
+        flows = self.ev(body, inner) if not isinstance(body, tuple) else self.seq(body, inner)
+        out = []
+        for f in flows:
+            s = f.state
+            pending = s.pending
+            failed = f.failed
+            if f.kind in ("exit", "return"):
+                pending = pending | (s.handling - entry_handling)
+            merged = replace(st, must=s.must, may=s.may, warned=s.warned, pending=pending,
+                             pending_reason=s.pending_reason, handling=st.handling, envs=st.envs)
+            out.append(Flow("normal", merged, failed))
+        return _merge(out)
+
+    def background(self, node: Background, st: State) -> list[Flow]:
+        out = []
+        for f in self.subshell(node.body, st):
+            self.fate(f.state.pending, SILENT, f"it runs in the background (`&`, line {_line(node.start)}): "
+                                               f"nothing waits for its status")
+            out.append(Flow("normal", replace(f.state, pending=frozenset()), False))
+        return _merge(out)
+
+    def pipeline(self, node: Pipeline, st: State) -> list[Flow]:
+        state = st
+        stage_pending: frozenset[int] = frozenset()
+        last_name = describe(node.stages[-1])
+        for stage in node.stages[:-1]:
+            flows = self.subshell(stage, replace(state, capturing=True))
+            state = flows[0].state
+            for f in flows[1:]:
+                state = join_states(state, f.state)
+            if not st.pipefail:
+                self.fate(state.pending, SILENT, f"the pipeline's status is that of `{last_name}` "
+                                                 f"(no `set -o pipefail`, line {_line(node.start)})")
+            else:
+                stage_pending |= state.pending
+            state = replace(state, pending=frozenset(), capturing=st.capturing)
+        out = []
+        for f in self.subshell(node.stages[-1], state):
+            if stage_pending:
+                out.append(Flow("normal", replace(f.state, pending=f.state.pending | stage_pending), True))
+                if not f.failed:
+                    out.append(f)
+            else:
+                out.append(f)
+        return _merge(out)
+
+    # -- tests -----------------------------------------------------------------------------
+    def _env_variable(self, word: Word) -> bool:
+        names = [p.text for p in word.parts if p.kind == "var"]
+        return len(names) == 1 and names[0] in ENV_LIKE_VARIABLES and \
+            all(p.kind == "lit" and not p.text.strip() for p in word.parts if p.kind != "var")
+
+    def test(self, node: Test, st: State) -> list[Flow]:
+        ops = node.operands
+        words = [o for o in ops if isinstance(o, Word)]
+        # `$?` / `$rc` checks decide which branch handles the failure.
+        status_causes: frozenset[int] | None = None
+        for w in words:
+            for p in w.parts:
+                if p.kind == "param" and p.text == "?":
+                    status_causes = st.pending
+                elif p.kind == "var" and p.text in st.status_vars:
+                    status_causes = st.status_vars[p.text]
+        base = replace(st, pending=frozenset(), pending_reason="")
+        if status_causes is not None:
+            text = " ".join(o if isinstance(o, str) else (o.literal or "$") for o in ops)
+            nonzero = bool(re.search(r"(-ne|!=|-gt)\s*0\b|0\s*(-ne|!=|-lt)", text))
+            zero = bool(re.search(r"(-eq|==?)\s*0\b|0\s*(-eq|==?)", text))
+            if nonzero and not zero:
+                return [Flow("normal", replace(base, pending=status_causes), False), Flow("normal", base, True)]
+            if zero and not nonzero:
+                return [Flow("normal", base, False), Flow("normal", replace(base, pending=status_causes), True)]
+            return [Flow("normal", replace(base, pending=status_causes), False),
+                    Flow("normal", replace(base, pending=status_causes), True)]
+        st = self.drop(st)
+        # [ "$RAILS_ENV" = production ] narrows the environment of each branch.
+        if len(ops) == 3 and isinstance(ops[0], Word) and isinstance(ops[2], Word) and ops[1] in ("=", "==", "!="):
+            lhs, rhs = ops[0], ops[2]
+            if not self._env_variable(lhs) and self._env_variable(rhs):
+                lhs, rhs = rhs, lhs
+            value = self.expand_one(rhs, st)
+            known = self.expand_one(lhs, st)
+            if self._env_variable(lhs) and value is not None and not any(c in value for c in "*?["):
+                if known is not None:
+                    equal = normalize_env(known) == normalize_env(value)
+                    return [Flow("normal", st, equal != (ops[1] == "!="))]
+                yes, no = replace(st, envs=st.envs.restrict([value])), replace(st, envs=st.envs.exclude([value]))
+                if ops[1] == "!=":
+                    yes, no = no, yes
+                return [Flow("normal", yes, False), Flow("normal", no, True)]
+        self._run_substitutions(words, st)
+        return [Flow("normal", st, False), Flow("normal", st, True)]
+
+    # -- words -----------------------------------------------------------------------------
+    def _part_text(self, part: Part, st: State) -> str | None:
+        if part.kind == "lit":
+            return part.text
+        if part.kind == "dir":
+            if part.text == "0":
+                return str(self.entry.parent)
+            return str(Path(st.current_file).parent) if st.current_file else str(self.entry.parent)
+        if part.kind == "var":
+            if part.text == "BASH_SOURCE":
+                return st.current_file or str(self.entry)
+            if part.text in ("HOME", "PWD"):
+                return None
+            value = st.variables.get(part.text)
+            return value
+        if part.kind == "param" and part.text == "0":
+            return str(self.entry)
+        if part.kind == "param" and part.text.isdigit() and st.positional is not None:
+            k = int(part.text)
+            if 1 <= k <= len(st.positional):
+                return st.positional[k - 1].literal
+            return ""
+        return None
+
+    def expand_one(self, word: Word, st: State) -> str | None:
+        out = []
+        for p in word.parts:
+            t = self._part_text(p, st)
+            if t is None:
+                return None
+            out.append(t)
+        return "".join(out)
+
+    def expand(self, words: tuple[Word, ...], st: State) -> tuple[Word, ...]:
+        """Words after parameter expansion: `"$@"` becomes the caller's own words (positions and all)."""
+        out: list[Word] = []
+        for w in words:
+            parts = w.parts
+            if len(parts) == 1 and parts[0].kind == "param" and parts[0].text in ("@", "*"):
+                if st.positional is None:
+                    out.append(w)
+                elif parts[0].text == "*" and parts[0].quoted and st.positional:
+                    out.append(st.positional[0] if len(st.positional) == 1 else w)
+                else:
+                    out.extend(st.positional)
+                continue
+            if len(parts) == 1 and parts[0].kind == "param" and parts[0].text.isdigit() and parts[0].text != "0":
+                k = int(parts[0].text)
+                if st.positional is not None and 1 <= k <= len(st.positional):
+                    out.append(st.positional[k - 1])
+                elif st.positional is None:
+                    out.append(w)
+                continue
+            if any(p.kind != "lit" for p in parts):
+                texts = [self._part_text(p, st) for p in parts]
+                if all(t is not None for t in texts):
+                    value = "".join(texts)  # type: ignore[arg-type]
+                    lit = (Part("lit", value, True),)
+                    if len(parts) == 1 and parts[0].kind == "var" and not parts[0].quoted and value.split() != [value]:
+                        out.extend(w.with_parts((Part("lit", piece, False),)) for piece in value.split())
+                    else:
+                        out.append(w.with_parts(lit))
+                    continue
+            out.append(w)
+        return tuple(out)
+
+    def _run_substitutions(self, words: Iterable[Word], st: State, reason: str | None = None) -> State:
+        """Commands in `$(…)` run first; as arguments their status is lost."""
+        for w in words:
+            for body in w.substitutions:
+                flows = self.subshell(body, replace(st, capturing=True))
+                merged = flows[0].state
+                for f in flows[1:]:
+                    merged = join_states(merged, f.state)
+                self.fate(merged.pending, SILENT, reason or f"it runs inside `{w.raw[:40]}`, a command substitution "
+                                                            f"whose status is discarded (line {_line(w.start)})")
+                st = replace(st, must=merged.must, may=merged.may, warned=merged.warned)
+        return st
+
+    # -- commands --------------------------------------------------------------------------
+    def command(self, node: Command, st: State) -> list[Flow]:
+        if not node.words:
+            return self.assignments(node, st)
+        st = self._run_substitutions(node.words, st)
+        if node.declaration:
+            return self.assignments(node, st)
+        words = self.expand(node.words, st)
+        if not words:
+            return [Flow("normal", st, False)]
+        prefix_env = {a.name: (self.expand_one(a.value, st) if a.value else "") for a in node.assigns}
+        return self.simple(node, words, st, prefix_env)
+
+    def assignments(self, node: Command, st: State) -> list[Flow]:
+        variables = dict(st.variables)
+        status_vars = dict(st.status_vars)
+        failed = False
+        pending = frozenset()
+        masked_by = node.declaration
+        for a in node.assigns:
+            value = a.value
+            if value is not None and any(p.kind == "param" and p.text == "?" for p in value.parts):
+                status_vars[a.name] = st.pending
+            elif value is not None and value.substitutions:
+                for body in value.substitutions:
+                    flows = self.subshell(body, replace(st, capturing=True))
+                    merged = flows[0].state
+                    for f in flows[1:]:
+                        merged = join_states(merged, f.state)
+                    if masked_by:
+                        self.fate(merged.pending, SILENT,
+                                  f"`{masked_by} {a.name}=$(…)` on line {_line(a.start)} returns the status of "
+                                  f"`{masked_by}`, not of the command substitution")
+                    else:
+                        failed = failed or any(f.failed for f in flows)
+                        pending |= merged.pending
+                    st = replace(st, must=merged.must, may=merged.may, warned=merged.warned)
+            variables[a.name] = self.expand_one(value, st) if value is not None else ""
+        if node.declaration and not node.assigns:
+            pass
+        st = replace(st, variables=variables, status_vars=status_vars)
+        if pending or failed:
+            return [Flow("normal", replace(st, pending=pending), True), Flow("normal", st, False)]
+        return [Flow("normal", st, False)]
+
+    def simple(self, node: Command, words: tuple[Word, ...], st: State, prefix_env: dict) -> list[Flow]:
+        name = words[0].literal
+        args = words[1:]
+        if name is not None and not st.remote and name in st.functions and name not in ("command", "builtin"):
+            return self.call(st.functions[name], node, words, st)
+        if name in ("set", "shopt"):
+            return [Flow("normal", self.set_options(args, st) if name == "set" else st, False)]
+        if name in ("exit", "return"):
+            code = args[0].literal if args else None
+            if args and code is None:
+                failed = True
+            elif code is None:
+                failed = bool(st.pending) or bool(st.handling)
+            else:
+                failed = code.strip() not in ("0",)
+            reason = f"`{name}{' ' + args[0].raw if args else ''}` on line {_line(node.start)} stops the script"
+            return [Flow(name, st, failed, reason=reason)]
+        if name in ("break", "continue"):
+            return [Flow(name, st, False)]
+        if name in ("source", "."):
+            return self.source(node, args, st)
+        if name == "false":
+            return [Flow("normal", st, True)]
+        if name in ("[", "test", "[["):
+            ops = tuple(a if a.literal not in ("=", "==", "!=", "-eq", "-ne", "-gt", "-lt") else a.literal
+                        for a in args if a.literal not in ("]", "]]"))
+            return self.test(Test(ops, node.start, node.end), st)
+        if name == "shift":
+            if st.positional:
+                n = int(args[0].literal) if args and (args[0].literal or "").isdigit() else 1
+                st = replace(st, positional=st.positional[n:])
+            return [Flow("normal", st, False)]
+        if name == "cd" or name == "export":
+            return [Flow("normal", st, False)]
+        if name in MESSAGE_COMMANDS or (node.redirects_stderr_or_out and name not in ("cat",)):
+            return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
+        launch = classify(words, node.stdin)
+        if prefix_env:
+            launch = replace(launch, env={**prefix_env, **launch.env})
+        if launch.rails is not None:
+            return self.rails(node, launch, launch.rails, st)
+        if launch.shell is not None:
+            return self.shell(node, launch, launch.shell, st)
+        if launch.via and launch.words and not launch.remote and all(v in ("time", "nice", "nohup", "env")
+                                                                       for v in launch.via):
+            return self.simple(node, launch.words, st, {**prefix_env, **launch.env})
+        if launch.words and launch.words[0].literal in ALWAYS_OK:
+            return [Flow("normal", st, False)]
+        flows = [Flow("normal", st, False), Flow("normal", st, True)]
+        if launch.masks_status:
+            flows = flows[:1]
+        return flows
+
+    def set_options(self, args: tuple[Word, ...], st: State) -> State:
+        words = [a.literal or "" for a in args]
+        k = 0
+        while k < len(words):
+            w = words[k]
+            if w in ("-o", "+o") and k + 1 < len(words):
+                on = w == "-o"
+                if words[k + 1] == "errexit":
+                    st = replace(st, errexit=on)
+                elif words[k + 1] == "pipefail":
+                    st = replace(st, pipefail=on)
+                k += 2
+                continue
+            if len(w) > 1 and w[0] in "-+" and w != "--":
+                on = w[0] == "-"
+                if "e" in w[1:]:
+                    st = replace(st, errexit=on)
+                if "o" in w[1:] and k + 1 < len(words) and w.endswith("o"):
+                    opt = words[k + 1]
+                    if opt == "pipefail":
+                        st = replace(st, pipefail=on)
+                    elif opt == "errexit":
+                        st = replace(st, errexit=on)
+                    k += 1
+            k += 1
+        return st
+
+    def call(self, fn: FunctionDef, node: Command, words: tuple[Word, ...], st: State) -> list[Flow]:
+        depth = sum(1 for c in st.calls if c.function == fn.name)
+        if len(st.calls) >= MAX_CALL_DEPTH or depth >= 2:
+            return [Flow("normal", st, False), Flow("normal", st, True)]
+        site = CallSite(fn.name, words[0].path, _line(node.start))
+        inner = replace(st, positional=tuple(words[1:]), calls=st.calls + (site,))
+        entry_handling = st.handling
+        out = []
+        for f in self.ev(fn.body, inner):
+            s = replace(f.state, positional=st.positional, calls=st.calls)
+            if f.kind == "return":
+                pending = s.pending | ((s.handling - entry_handling) if f.failed else frozenset())
+                if not f.failed:
+                    for cause in s.handling - entry_handling:
+                        self.fate([cause], WARNS if cause in s.warned else SILENT,
+                                  f"`{fn.name}` returns success after the failure (line {_line(fn.start)})")
+                out.append(Flow("normal", replace(s, pending=pending, handling=entry_handling), f.failed))
+            elif f.kind == "normal":
+                out.append(Flow("normal", s, f.failed))
+            else:
+                out.append(replace(f, state=s))
+        return _merge(out)
+
+    def source(self, node: Command, args: tuple[Word, ...], st: State) -> list[Flow]:
+        if not args:
+            return [Flow("normal", st, False)]
+        text = args[0].literal
+        current_dir = Path(st.current_file).parent if st.current_file else self.entry.parent
+        path, why = resolve_source(text, current_dir, self.root)
+        if path is None:
+            self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {why}")
+            return [Flow("normal", st, False)]
+        try:
+            loaded = self.loader.load(path)
+        except OrderlintError as exc:
+            self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {exc}")
+            return [Flow("normal", st, False)]
+        if sum(1 for c in st.calls if c.function == f"source {path}") >= 1 or len(st.calls) >= MAX_CALL_DEPTH:
+            return [Flow("normal", st, False)]
+        self.files_read.add(str(path))
+        self.on_source(loaded.parsed.path, args[0].path)
+        site = CallSite(f"source {path}", args[0].path, _line(node.start))
+        inner = replace(st, current_file=str(path), calls=st.calls + (site,),
+                        positional=tuple(args[1:]) if len(args) > 1 else st.positional)
+        out = []
+        for f in self.ev(loaded.script.body, inner):
+            s = replace(f.state, current_file=st.current_file, calls=st.calls, positional=st.positional)
+            kind = "normal" if f.kind == "return" else f.kind
+            out.append(Flow(kind, s, f.failed, f.exempt, f.reason))
+        return _merge(out)
+
+    def rails(self, node: Command, launch: Launch, run: RailsRun, st: State) -> list[Flow]:
+        for w in run.dynamic:
+            if len(w.parts) == 1 and w.parts[0].kind == "param" and st.positional is None:
+                continue  # a wrapper's "$@": its callers name the task
+            self.note("OL003", w, f"`{w.raw}` is not a literal task name: orderlint cannot tell which "
+                                  f"Rails task runs here")
+        tasks = [t for t in run.tasks if self.tracked((t.literal or "").strip())]
+        if not tasks:
+            flows = [Flow("normal", st, False)]
+            if not launch.masks_status:
+                flows.append(Flow("normal", st, True))
+            return flows
+        explicit = rails_environment(run)
+        for key in ("RAILS_ENV", "RACK_ENV", "KAMAL_DESTINATION"):
+            if explicit is None and launch.env.get(key):
+                explicit = launch.env[key]
+        if explicit is None:
+            explicit = next((st.variables[k] for k in ENV_VARIABLES if st.variables.get(k)), None)
+        env = EnvSet(frozenset({normalize_env(explicit)})) if explicit else st.envs
+        via = st.via + launch.via + tuple(f"{c.function} ({c.path}:{c.line})" for c in st.calls
+                                          if not c.function.startswith("source "))
+        check = "DISABLE_DATABASE_ENVIRONMENT_CHECK"
+        disables = any((v or "") not in ("", "0", "false") for v in (
+            launch.env.get(check), st.variables.get(check),
+            *(a.split("=", 1)[1] for a in (x.literal or "" for x in run.arguments) if a.startswith(check + "="))))
+        ids = []
+        must, may = st.must, st.may
+        for t in tasks:
+            name = (t.literal or "").strip()
+            key = (t.path, t.start, name, tuple(st.calls))
+            ex = self.executions.get(key)
+            if ex is None:
+                ex = Execution(
+                    id=len(self.by_id), task=name, word=t, runner=run.runner,
+                    arguments=tuple(a.raw for a in run.arguments), via=via, calls=st.calls,
+                    script=self.entry_display, explicit_env=explicit, env=env,
+                    must_before=must, may_before=may, order=len(self.by_id), masked=None,
+                )
+                self.executions[key] = ex
+                self.by_id[ex.id] = ex
+            else:
+                ex.must_before &= must
+                ex.may_before |= may
+                ex.env = ex.env.join(env)
+            ex.output_used = ex.output_used or st.capturing
+            ex.disables_env_check = ex.disables_env_check or disables
+            ids.append(ex.id)
+            must, may = must | {ex.id}, may | {ex.id}
+        ok = replace(st, must=must, may=may)
+        if launch.masks_status:
+            for i in ids:
+                self.by_id[i].fates.append(Fate(SILENT, launch.masks_status))
+                self.by_id[i].masked = launch.masks_status
+            return [Flow("normal", ok, False)]
+        failed = replace(st, may=may - {ids[-1]}, pending=frozenset(ids))
+        return [Flow("normal", ok, False), Flow("normal", failed, True)]
+
+    def shell(self, node: Command, launch: Launch, run: ShellRun, st: State) -> list[Flow]:
+        if self.nested_depth >= MAX_NESTED_SHELLS:
+            return [Flow("normal", st, False), Flow("normal", st, True)]
+        if run.heredoc is not None:
+            origin, path = run.heredoc.start, node.words[0].path if node.words else ""
+        else:
+            assert run.start_word is not None
+            origin, path = run.start_word.script_start or run.start_word.start, run.start_word.path
+        body = parse_nested(path, run.text, origin)
+        self.nested_depth += 1
+        try:
+            if run.same_shell:
+                flows = self.ev(body, st)
+            else:
+                fresh = replace(st, errexit=run.errexit, pipefail=False, suppressed=None, positional=None,
+                                functions={}, variables={}, status_vars={}, remote=False,
+                                via=st.via + launch.via)
+                flows = self.subshell(body, st, fresh=fresh)
+        finally:
+            self.nested_depth -= 1
+        if launch.masks_status:
+            out = []
+            for f in flows:
+                self.fate(f.state.pending, SILENT, launch.masks_status)
+                out.append(Flow("normal", replace(f.state, pending=frozenset()), False))
+            return _merge(out)
+        return flows
+
+
+def file_environment(parts: Iterable[str]) -> str | None:
+    """`ops/staging/init-db.sh` → staging; `deploy-local.sh` → development; file name first."""
+    parts = list(parts)
+    for part in reversed(parts):
+        tokens = [t for t in re.split(r"[-_.\s/]+", part.lower()) if t]
+        found = {ENV_ALIASES[t] for t in tokens if t in ENV_ALIASES}
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
+def initial_state(entry: Path, env: EnvSet, first_line: str) -> State:
+    errexit = bool(re.match(r"#!\S*(?:\s+\S+)*\s+-\w*e", first_line))
+    return State(errexit=errexit, envs=env, current_file=str(entry))

@@ -1,0 +1,67 @@
+"""Small value types shared by every stage: positions, severities, diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected info, warning or error)") from None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A 0-based (row, byte column) position in the normalized bytes of a file."""
+
+    row: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    path: str  # display path, relative to the current directory
+    start: Pos
+    end: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    path: str
+    line: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    related: tuple[Related, ...] = field(default=())
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+class OrderlintError(Exception):
+    """A problem with the user's input or configuration: reported as one line, exit code 2."""

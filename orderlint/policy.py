@@ -1,0 +1,60 @@
+"""The order policy: ordered steps that every path through a script must respect.
+
+The default is the seed document's: primary migrations → queue migrations → seed. A team can
+declare its own steps in configuration (a task glob list and, optionally, the database the
+step is about).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+from orderlint.rails import MIGRATES
+
+MIGRATIONS = "@migrations"  # stands for every task that brings a schema up to date
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    tasks: tuple[str, ...]
+    database: str | None = None  # "primary", "secondary" (any but the primary) or a database name
+
+    def matches(self, task: str, base: str, databases: tuple[str, ...], primary: str) -> bool:
+        if not any(_task_matches(p, task, base) for p in self.tasks):
+            return False
+        if self.database is None:
+            return True
+        if self.database == "primary":
+            return primary in databases
+        if self.database == "secondary":
+            return bool(databases) and primary not in databases
+        return self.database in databases and primary not in databases
+
+
+def _task_matches(pattern: str, task: str, base: str) -> bool:
+    if pattern == MIGRATIONS:
+        return base in MIGRATES
+    return fnmatch.fnmatchcase(task, pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    steps: tuple[Step, ...]
+
+    def step_of(self, task: str, base: str, databases: tuple[str, ...], primary: str) -> int | None:
+        for index, step in enumerate(self.steps):
+            if step.matches(task, base, databases, primary):
+                return index
+        return None
+
+    def task_patterns(self) -> tuple[str, ...]:
+        return tuple(p for s in self.steps for p in s.tasks if p != MIGRATIONS)
+
+
+DEFAULT_POLICY = Policy((
+    Step("primary migrations", (MIGRATIONS,), "primary"),
+    Step("queue migrations", (MIGRATIONS,), "secondary"),
+    Step("seed", ("db:seed", "db:seed:replant")),
+))

@@ -1,0 +1,55 @@
+"""JSON: stable and versioned (`"version": 1`)."""
+
+from __future__ import annotations
+
+import json
+
+from orderlint.report import Report
+
+VERSION = 1
+
+
+def invocation_dict(inv) -> dict:
+    return {
+        "path": inv.path,
+        "line": inv.line,
+        "column": inv.column,
+        "end_line": inv.end_line,
+        "end_column": inv.end_column,
+        "task": inv.task,
+        "databases": list(inv.databases),
+        "environment": inv.environment.label(),
+        "on_failure": inv.on_failure,
+        "on_failure_reason": inv.reason,
+        "via": list(inv.via),
+        "arguments": list(inv.arguments),
+        "script": inv.script,
+    }
+
+
+def diagnostic_dict(d) -> dict:
+    out = {
+        "path": d.path,
+        "line": d.line,
+        "column": d.column,
+        "end_line": d.end_line,
+        "end_column": d.end_column,
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.label,
+        "message": d.message,
+    }
+    if d.related:
+        out["related"] = [{"path": r.path, "line": r.line, "note": r.note} for r in d.related]
+    return out
+
+
+def render(report: Report) -> str:
+    results = report.results
+    doc = {
+        "version": VERSION,
+        "files": results.files,
+        "invocations": [invocation_dict(i) for i in results.invocations],
+        "diagnostics": [diagnostic_dict(d) for d in report.diagnostics],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,74 @@
+"""Terminal output: each script's tasks in execution order, then diagnostics with a caret."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+from rich.console import Console
+from rich.markup import escape
+
+from orderlint.flow import ABORTS, SILENT, UNKNOWN, WARNS
+from orderlint.model import Severity
+from orderlint.report import Report
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+OUTCOME_STYLE = {ABORTS: "green", WARNS: "yellow", SILENT: "red", UNKNOWN: "dim"}
+
+
+def render(report: Report, color: bool = False, width: int = 100) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False,
+                      soft_wrap=True)
+    results = report.results
+    by_script = defaultdict(list)
+    for inv in results.invocations:
+        by_script[inv.script].append(inv)
+    for script in results.scripts:
+        invs = by_script.get(script.path, [])
+        if script.role == "library" and script.path in results.used_by:
+            continue
+        head = f"[bold]{escape(script.path)}[/bold]"
+        env = script.environment.label()
+        console.print(f"{head}  [dim]environment: {escape(env)}[/dim]")
+        if not invs:
+            console.print("  [dim]no database task[/dim]")
+        for inv in invs:
+            where = f"{inv.line}:{inv.column}" if inv.path == script.path else f"{inv.path}:{inv.line}:{inv.column}"
+            dbs = ", ".join(inv.databases)
+            style = OUTCOME_STYLE.get(inv.on_failure, "")
+            via = f"  [dim]via {escape(' → '.join(inv.via))}[/dim]" if inv.via else ""
+            console.print(f"  {escape(where):>10}  [bold]{escape(inv.task)}[/bold]  \\[{escape(dbs)}]  "
+                          f"[{style}]on failure: {inv.on_failure}[/{style}]{via}", markup=True)
+        console.print()
+    for lib, users in sorted(results.used_by.items()):
+        console.print(f"[dim]{escape(lib)} is used by {escape(', '.join(users))}[/dim]")
+    if results.used_by:
+        console.print()
+    for d in report.diagnostics:
+        style = SEVERITY_STYLE[d.severity]
+        console.print(f"[bold]{escape(d.path)}:{d.line}:{d.column}:[/bold] [{style}]{d.code}[/{style}] "
+                      f"{escape(d.message)} [dim]({d.name}, {d.severity.label})[/dim]")
+        parsed = results.parsed.get(d.path)
+        if parsed is not None:
+            text = parsed.line_text(d.line - 1).expandtabs(1)
+            if text.strip():
+                gutter = f"{d.line} | "
+                console.print(f"[dim]{gutter}[/dim]{escape(text)}")
+                span = max(1, (d.end_column - d.column) if d.end_line == d.line else len(text) - d.column + 1)
+                console.print(" " * (len(gutter) + d.column - 1) + f"[{style}]{'^' * span}[/{style}]")
+        for rel in d.related:
+            console.print(f"  [dim]note: {escape(rel.path)}:{rel.line}: {escape(rel.note)}[/dim]")
+    counts = defaultdict(int)
+    for d in report.diagnostics:
+        counts[d.severity] += 1
+    files = len(results.files)
+    if report.diagnostics:
+        parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}" for s in
+                 (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+        console.print(f"Found {len(report.diagnostics)} finding{'s' if len(report.diagnostics) != 1 else ''} "
+                      f"({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}.")
+    else:
+        console.print(f"All checks passed: {len(results.invocations)} database task"
+                      f"{'s' if len(results.invocations) != 1 else ''} in {files} file{'s' if files != 1 else ''}.")
+    return buffer.getvalue()

@@ -1,0 +1,49 @@
+from orderlint.model import Severity
+from orderlint.rules import Finding, Rule, related, where
+from orderlint.rules._order import out_of_order
+
+
+class SeedBeforeMigrations(Rule):
+    """## What it does
+    Reports a `db:seed` that, on some path through the script, runs before a migration that
+    the policy puts first.
+
+    ## Why is this bad?
+    Seeds are written against the latest schema: run before the migrations, they fail on a
+    missing column, or worse, write rows the migration then transforms. `db:seed` also
+    aborts when migrations are pending.
+
+    ## Example
+    ```bash
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin/rails db:seed
+    bin/rails db:migrate
+    ```
+
+    ## Use instead
+    ```bash
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin/rails db:migrate
+    bin/rails db:seed
+    ```
+    """
+
+    code = "OL102"
+    name = "seed-before-migrations"
+    severity = Severity.ERROR
+    summary = "on some path `db:seed` runs before the migrations it depends on"
+
+    def check(self, script):
+        steps = script.settings.policy.steps
+        last = len(steps) - 1
+        for late, early, late_step, early_step in out_of_order(script):
+            if late_step != last or steps[last].name != "seed":
+                continue
+            yield Finding.at(
+                late,
+                f"`{late.task}` can run before `{early.task}` ({steps[early_step].name}, {where(early)}); "
+                f"seed only after the migrations",
+                [related(early, f"`{early.task}` runs after the seed on some path")],
+            )

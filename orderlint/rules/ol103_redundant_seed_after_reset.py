@@ -1,0 +1,50 @@
+from orderlint.model import Severity
+from orderlint.rails import RESETS_AND_SEEDS
+from orderlint.rules import Finding, Rule, related, where
+
+
+class RedundantSeedAfterReset(Rule):
+    """## What it does
+    Reports a `db:seed` that runs after a successful `db:reset` or `db:setup` on every path
+    that reaches it.
+
+    ## Why is this bad?
+    `db:reset` is `db:drop` + `db:setup`, and `db:setup` is create + schema load + seed: the
+    seeds have already run. Seeding twice duplicates rows unless every seed is idempotent.
+
+    ## Example
+    ```bash
+    #!/usr/bin/env bash
+    # ops/dev/reset.sh
+    set -euo pipefail
+    bin/rails db:reset
+    bin/rails db:seed
+    ```
+
+    ## Use instead
+    ```bash
+    #!/usr/bin/env bash
+    # ops/dev/reset.sh
+    set -euo pipefail
+    bin/rails db:reset
+    ```
+    """
+
+    code = "OL103"
+    name = "redundant-seed-after-reset"
+    severity = Severity.WARNING
+    summary = "`db:seed` after `db:reset`/`db:setup` on the same path"
+
+    def check(self, script):
+        for inv in script.invocations:
+            if inv.task != "db:seed":
+                continue
+            for before_id in sorted(inv.must_before):
+                reset = script.by_id(before_id)
+                if reset is not None and reset.base in RESETS_AND_SEEDS and reset.scope is None:
+                    yield Finding.at(
+                        inv,
+                        f"`{reset.task}` ({where(reset)}) already loads the seeds; this `db:seed` seeds again",
+                        [related(reset, f"`{reset.task}` seeds the database")],
+                    )
+                    break

@@ -1,0 +1,64 @@
+from orderlint.model import Severity
+from orderlint.rails import MIGRATES
+from orderlint.rules import Finding, Rule
+
+
+class IncompleteMigrationFlow(Rule):
+    """## What it does
+    Reports a script that migrates some of the app's databases but never the others, e.g.
+    `db:migrate:primary` without `db:migrate:queue`.
+
+    ## Why is this bad?
+    After such a deploy, the code expects every schema to be current; the database left
+    behind fails at the first job or query that needs its new migration.
+
+    ## Example
+    ```bash
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin/rails db:migrate:primary
+    ```
+    ```yaml
+    production:
+      primary:
+        adapter: postgresql
+        database: app
+      queue:
+        adapter: sqlite3
+        database: storage/queue.sqlite3
+        migrations_paths: db/queue_migrate
+    ```
+
+    ## Use instead
+    ```bash
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin/rails db:migrate:primary
+    bin/rails db:migrate:queue
+    ```
+    """
+
+    code = "OL104"
+    name = "incomplete-migration-flow"
+    severity = Severity.WARNING
+    summary = "a flow migrates one database of the app but never the other"
+
+    def check(self, script):
+        migrations = [i for i in script.invocations if i.base in MIGRATES]
+        if not migrations:
+            return
+        envs = None
+        for inv in migrations:
+            envs = inv.environment.only if envs is None else (
+                None if inv.environment.only is None else envs | inv.environment.only)
+        expected = [d.name for d in script.model.for_envs(envs) if d.has_tasks]
+        migrated = {name for inv in migrations for name in inv.databases}
+        missing = [name for name in expected if name not in migrated]
+        if missing and migrated:
+            first = migrations[0]
+            names = ", ".join(f"`{m}`" for m in missing)
+            yield Finding.at(
+                first,
+                f"this script migrates {', '.join(f'`{m}`' for m in sorted(migrated))} but never {names}; "
+                f"add `db:migrate:{missing[0]}` after it",
+            )

@@ -1,0 +1,66 @@
+from orderlint.flow import SILENT, WARNS
+from orderlint.model import Severity
+from orderlint.rules import Finding, Rule
+from orderlint.rules._failure import changes_database, falls_back
+
+
+class PrimaryFailureIgnored(Rule):
+    """## What it does
+    Reports a task on the primary database (`db:migrate`, `db:seed`, `db:prepare`, …) whose
+    failure does not stop the script, and says why: `|| true`, no `set -e`, errexit ignored
+    because the function is called from an `if` or an `&&`/`||` list, a pipeline without
+    `pipefail`, `local x=$(…)`, a background `&`, `heroku run` without `--exit-code`…
+
+    A failure handled by a fallback that itself stops the script on failure (`db:reset`
+    failing over to `db:migrate`) is not reported. A failure orderlint cannot follow is
+    never reported.
+
+    ## Why is this bad?
+    The deploy goes on with a schema that does not match the code: the new release boots,
+    then fails on every request that touches the missing column. The primary database is
+    blocking: if its migration fails, the script must stop.
+
+    ## Example
+    ```bash
+    #!/usr/bin/env bash
+    set -euo pipefail
+    migrate() {
+      bin/rails db:migrate
+      echo "migrated"
+    }
+    if migrate; then
+      echo "deploy done"
+    fi
+    ```
+
+    ## Use instead
+    ```bash
+    #!/usr/bin/env bash
+    set -euo pipefail
+    migrate() {
+      bin/rails db:migrate
+      echo "migrated"
+    }
+    migrate
+    echo "deploy done"
+    ```
+    """
+
+    code = "OL201"
+    name = "primary-failure-ignored"
+    severity = Severity.ERROR
+    summary = "a failing primary-database task does not stop the script"
+
+    def check(self, script):
+        for inv in script.invocations:
+            if not inv.touches_primary or not changes_database(inv) or inv.on_failure not in (SILENT, WARNS):
+                continue
+            if falls_back(script, inv):
+                continue
+            how = "silently" if inv.on_failure == SILENT else "after a warning"
+            yield Finding.at(
+                inv,
+                f"if `{inv.task}` fails the script goes on {how}: {inv.reason}; "
+                f"stop the script instead (`|| exit 1`, or call it where `set -e` applies)",
+            )
+

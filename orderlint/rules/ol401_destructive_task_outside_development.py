@@ -1,0 +1,51 @@
+from orderlint.model import Severity
+from orderlint.rails import DESTRUCTIVE
+from orderlint.rules import Finding, Rule
+
+
+class DestructiveTaskOutsideDevelopment(Rule):
+    """## What it does
+    Reports `db:reset`, `db:drop`, `db:purge`, `db:schema:load`, `db:setup`,
+    `db:seed:replant` or `db:truncate_all` in a script that can run outside development.
+
+    A script's environment comes from its path (`ops/dev/…`, `deploy-local.sh`), from a
+    literal `RAILS_ENV`, from a `case`/`if` on `RAILS_ENV`, or from configuration; a script
+    with none can run anywhere, production included.
+
+    ## Why is this bad?
+    These tasks delete data. Run against production by a mistyped argument or a copied
+    script, they wipe the application's data and the queue's jobs.
+
+    ## Example
+    ```bash
+    #!/usr/bin/env bash
+    # ops/reset.sh
+    set -euo pipefail
+    bin/rails db:reset
+    ```
+
+    ## Use instead
+    ```bash
+    #!/usr/bin/env bash
+    # ops/reset.sh
+    set -euo pipefail
+    case "${RAILS_ENV:-development}" in
+      development|test) bin/rails db:reset ;;
+      *) echo "refusing to reset $RAILS_ENV" >&2; exit 1 ;;
+    esac
+    ```
+    """
+
+    code = "OL401"
+    name = "destructive-task-outside-development"
+    severity = Severity.ERROR
+    summary = "a destructive task in a script that can run outside development"
+
+    def check(self, script):
+        for inv in script.invocations:
+            if inv.base in DESTRUCTIVE and not inv.environment.only_development():
+                yield Finding.at(
+                    inv,
+                    f"`{inv.task}` deletes data and this script can run in {inv.environment.label()}; "
+                    f"keep it to development (`case \"$RAILS_ENV\" in development|test)`)",
+                )

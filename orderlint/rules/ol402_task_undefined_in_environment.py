@@ -1,0 +1,76 @@
+from orderlint.model import Severity
+from orderlint.rules import Finding, Rule
+
+
+class TaskUndefinedInEnvironment(Rule):
+    """## What it does
+    Reports a `:NAME` task (`db:migrate:queue`) for a database that `config/database.yml`
+    does not define, or hides (`database_tasks: false`, `replica: true`), in the environment
+    the script runs in.
+
+    ## Why is this bad?
+    Rails defines `db:migrate:NAME` only for the databases of the current environment, and
+    only when it has more than one. Rails 8's default `database.yml` defines `queue` only
+    under `production`: in development `db:migrate:queue` is "Don't know how to build task".
+
+    ## Example
+    ```bash
+    #!/usr/bin/env bash
+    # ops/dev/setup.sh
+    set -euo pipefail
+    bin/rails db:migrate:queue
+    ```
+    ```yaml
+    development:
+      adapter: sqlite3
+      database: storage/development.sqlite3
+    production:
+      primary:
+        adapter: sqlite3
+        database: storage/production.sqlite3
+      queue:
+        adapter: sqlite3
+        database: storage/production_queue.sqlite3
+        migrations_paths: db/queue_migrate
+    ```
+
+    ## Use instead
+    ```bash
+    #!/usr/bin/env bash
+    # ops/production/setup.sh
+    set -euo pipefail
+    bin/rails db:migrate:queue
+    ```
+    """
+
+    code = "OL402"
+    name = "task-undefined-in-environment"
+    severity = Severity.WARNING
+    summary = "a `:NAME` task for a database that database.yml does not define in that environment"
+
+    def check(self, script):
+        model = script.model
+        if not model.from_file:
+            return
+        for inv in script.invocations:
+            if inv.scope is None:
+                continue
+            envs = inv.environment.only
+            known = [e for e in model.environments if envs is None or e in envs]
+            if not known:
+                continue
+            missing = []
+            for env in known:
+                dbs = {d.name: d for d in model.environments[env]}
+                db = dbs.get(inv.scope)
+                if db is None or not db.has_tasks or len(dbs) < 2:
+                    missing.append(env)
+            if missing and (envs is not None or len(missing) == len(known)):
+                why = "hides" if any(inv.scope in {d.name for d in model.environments[e]} for e in missing) \
+                    else "does not define"
+                yield Finding.at(
+                    inv,
+                    f"`{inv.task}` does not exist in {', '.join(missing)}: {model.source} {why} a "
+                    f"`{inv.scope}` database there (Rails defines `:NAME` tasks only for multi-database "
+                    f"environments)",
+                )

@@ -1,0 +1,59 @@
+from orderlint.model import Severity
+from orderlint.rails import ALL_DATABASES, WIPES
+from orderlint.rules import Finding, Rule
+
+
+class TaskTouchesBothDatabases(Rule):
+    """## What it does
+    Reports an unscoped task (`db:migrate`, `db:prepare`, `db:create`, …) that, with the
+    app's multi-database `config/database.yml`, also acts on the queue database.
+
+    ## Why is this bad?
+    `db:migrate` migrates every database of the environment: the queue's migrations run
+    inside the primary step, a queue failure there is as blocking as a primary one, and
+    the "primary first, queue second, queue non-blocking" policy holds only on paper.
+
+    ## Example
+    ```bash
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin/rails db:migrate
+    if ! bin/rails db:migrate:queue; then
+      echo "warning: queue migration failed" >&2
+    fi
+    ```
+
+    ## Use instead
+    ```bash
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin/rails db:migrate:primary
+    if ! bin/rails db:migrate:queue; then
+      echo "warning: queue migration failed" >&2
+    fi
+    ```
+    """
+
+    code = "OL501"
+    name = "task-touches-both-databases"
+    severity = Severity.WARNING
+    summary = "an unscoped task also acts on the queue database"
+
+    def check(self, script):
+        for inv in script.invocations:
+            if inv.scope is not None or inv.base not in ALL_DATABASES or inv.base in WIPES:
+                continue
+            others = [d for d in inv.databases if d != inv.primary]
+            if not others or not inv.touches_primary:
+                continue
+            names = ", ".join(f"`{d}`" for d in others)
+            detail = ""
+            db = script.model.database(others[0])
+            if db is not None and db.database:
+                detail = f" ({db.database})"
+            scoped = f"{inv.task}:{inv.primary}"
+            yield Finding.at(
+                inv,
+                f"`{inv.task}` also acts on {names}{detail}, not only `{inv.primary}`: a failure there is "
+                f"handled like a primary failure; use `{scoped}`",
+            )

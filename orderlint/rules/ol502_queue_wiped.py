@@ -1,0 +1,56 @@
+from orderlint.model import Severity
+from orderlint.rails import WIPES
+from orderlint.rules import Finding, Rule
+
+
+class QueueWiped(Rule):
+    """## What it does
+    Reports `db:reset`, `db:drop`, `db:purge`, `db:schema:load`, `db:setup`,
+    `db:seed:replant`, `db:truncate_all` (unscoped, or scoped to the queue) that destroys the
+    queue database. An error, a warning in development-only scripts.
+
+    ## Why is this bad?
+    Unscoped, these tasks act on every database: `db:reset` drops and recreates the SQLite
+    queue file too, and every enqueued job is lost. "The queue survives operations on the
+    primary database" is false for them.
+
+    ## Example
+    ```bash
+    #!/usr/bin/env bash
+    # ops/dev/reset.sh
+    set -euo pipefail
+    bin/rails db:reset
+    bin/rails db:migrate:queue || echo "warning: queue migration failed" >&2
+    ```
+
+    ## Use instead
+    ```bash
+    #!/usr/bin/env bash
+    # ops/dev/reset.sh
+    set -euo pipefail
+    bin/rails db:reset:primary
+    bin/rails db:migrate:queue || echo "warning: queue migration failed" >&2
+    ```
+    """
+
+    code = "OL502"
+    name = "queue-wiped"
+    severity = Severity.ERROR
+    summary = "a destructive task destroys the queue database (jobs lost)"
+
+    def check(self, script):
+        for inv in script.invocations:
+            if inv.base not in WIPES:
+                continue
+            others = [d for d in inv.databases if d != inv.primary]
+            if not others:
+                continue
+            db = script.model.database(others[0])
+            where = f" ({db.database})" if db is not None and db.database else ""
+            dev = inv.environment.only_development()
+            fix = f"`{inv.base}:{inv.primary}`" if inv.scope is None else "a primary-only task"
+            yield Finding.at(
+                inv,
+                f"`{inv.task}` also destroys `{others[0]}`{where}: its jobs are lost; use {fix}",
+                severity=Severity.WARNING if dev else None,
+            )

@@ -1,0 +1,145 @@
+"""One run of `orderlint check`: settings → analysis → rules → outputs → exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from orderlint.model import OrderlintError, Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Options:
+    paths: tuple[Path, ...] = ()
+    output_format: str | None = None
+    output: Path | None = None
+    json_output: Path | None = None
+    sarif_output: Path | None = None
+    markdown_output: Path | None = None
+    lang: str = "en"
+    date: str | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_level: str | None = None
+    stdin_filename: str | None = None
+    config: Path | None = None
+    show_settings: bool = False
+    no_suppressions: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    jobs: int = 1
+    no_cache: bool = False
+    color: bool | None = None
+
+
+def report_date(given: str | None) -> str:
+    import datetime as dt
+
+    if given:
+        return given
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def render(fmt: str, report) -> str:
+    import importlib
+
+    module = importlib.import_module(f"orderlint.report.{fmt}")
+    return module.render(report)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OrderlintError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def execute(options: Options) -> int:
+    try:
+        return _execute(options)
+    except OrderlintError as exc:
+        print(f"orderlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _execute(options: Options) -> int:
+    from orderlint.analysis import Analyzer
+    from orderlint.check import exit_code, run_rules
+    from orderlint.config import load_settings
+    from orderlint.report import Report
+
+    settings = load_settings(options)
+    if options.show_settings:
+        from orderlint.config import describe_settings
+
+        print(describe_settings(settings), end="")
+        return EXIT_CLEAN
+
+    paths = list(options.paths) or [Path(p) for p in settings.paths]
+    stdin = None
+    if any(str(p) == "-" for p in paths):
+        paths = [p for p in paths if str(p) != "-"]
+        data = sys.stdin.buffer.read()
+        stdin = (options.stdin_filename or "stdin.sh", data)
+    elif options.stdin_filename and not paths:
+        stdin = (options.stdin_filename, sys.stdin.buffer.read())
+    if not options.paths and not stdin:
+        missing = [p for p in paths if not p.exists()]
+        if missing and len(missing) == len(paths):
+            raise OrderlintError(f"{missing[0]}: no such file or directory (orderlint checks ops/ by default; "
+                                 f"give the folder of your ops scripts)")
+
+    results = Analyzer(settings).analyze(paths, stdin)
+    diagnostics = run_rules(results, settings)
+    diagnostics = _apply_suppressions_and_baseline(results, diagnostics, settings, options)
+    if options.write_baseline is not None:
+        from orderlint.baseline import write_baseline
+
+        write_baseline(options.write_baseline, diagnostics, results)
+        print(f"orderlint: recorded {len(diagnostics)} finding(s) in {options.write_baseline}", file=sys.stderr)
+        return EXIT_CLEAN
+
+    fmt = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    color = options.color if options.color is not None else (options.output is None and sys.stdout.isatty()
+                                                             and not os.environ.get("NO_COLOR"))
+    report = Report(results, tuple(diagnostics), date=report_date(options.date), lang=options.lang,
+                    options={"color": bool(color) and fmt == "text"})
+    text = render(fmt, report)
+    if options.output is not None:
+        _write(options.output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for fmt_name, target in (("json", options.json_output), ("sarif", options.sarif_output),
+                             ("markdown", options.markdown_output)):
+        if target is not None:
+            _write(target, render(fmt_name, replace(report, options={"color": False})))
+    for problem in results.errors:
+        print(f"orderlint: error: {problem}", file=sys.stderr)
+    if results.errors:
+        return EXIT_ERROR
+    return exit_code(diagnostics, settings.fail_level)
+
+
+def _apply_suppressions_and_baseline(results, diagnostics, settings, options):
+    try:
+        from orderlint.suppress import apply_suppressions
+    except ImportError:  # pragma: no cover - while the module is not there
+        apply_suppressions = None
+    if apply_suppressions is not None and settings.suppressions:
+        diagnostics = apply_suppressions(results, diagnostics, settings)
+    if options.baseline is not None:
+        from orderlint.baseline import filter_baseline
+
+        diagnostics = filter_baseline(options.baseline, diagnostics, results)
+    return diagnostics
+
+
+__all__ = ["Options", "execute", "Severity"]

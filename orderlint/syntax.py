@@ -1,0 +1,180 @@
+"""orderlint's own small syntax types: what extract builds from the tree-sitter tree.
+
+Rules and the flow stage see only these, never tree-sitter nodes. Positions are in the
+coordinates of the file the text was written in, also for shell re-parsed out of strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from orderlint.model import Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A piece of a word: literal text, a variable or parameter, a command substitution."""
+
+    kind: str  # "lit" | "var" | "param" | "cmd" | "dyn"
+    text: str = ""  # literal text, or the variable / parameter name
+    quoted: bool = False
+    default: str | None = None  # literal default of ${VAR:-default}
+    body: "Node | None" = None  # the commands of a command substitution
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    parts: tuple[Part, ...]
+    path: str
+    start: Pos
+    end: Pos
+    raw: str
+    # The text a nested shell would read from this word (quotes removed, same length per
+    # line so columns still map) and where it starts; None when the word is not one string.
+    script: str | None = None
+    script_start: Pos | None = None
+
+    @property
+    def literal(self) -> str | None:
+        if all(p.kind == "lit" for p in self.parts):
+            return "".join(p.text for p in self.parts)
+        return None
+
+    @property
+    def substitutions(self) -> tuple["Node", ...]:
+        return tuple(p.body for p in self.parts if p.kind == "cmd" and p.body is not None)
+
+    def with_parts(self, parts: tuple[Part, ...]) -> "Word":
+        return Word(parts, self.path, self.start, self.end, self.raw, self.script, self.script_start)
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    name: str
+    value: Word | None
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Heredoc:
+    text: str
+    start: Pos
+    expands: bool  # unquoted delimiter: the outer shell expands it first
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    words: tuple[Word, ...]
+    assigns: tuple[Assign, ...]
+    start: Pos
+    end: Pos
+    stdin: Heredoc | None = None
+    declaration: str | None = None  # "local", "export", "declare", "readonly" …
+    redirects_stderr_or_out: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    items: tuple["Node", ...]
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class AndOr:
+    left: "Node"
+    op: str  # "&&" | "||"
+    right: "Node"
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    body: "Node"
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    stages: tuple["Node", ...]
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Test:
+    """`[ … ]`, `[[ … ]]` or `(( … ))`: operands kept as words for env and `$?` checks."""
+
+    operands: tuple[Word | str, ...]  # words, and operators as plain strings
+    start: Pos
+    end: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    clauses: tuple[tuple["Node", "Node"], ...]  # (condition, body) for if and each elif
+    orelse: "Node | None"
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class CaseItem:
+    patterns: tuple[Word, ...]
+    body: "Node"
+    falls_through: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    subject: Word
+    items: tuple[CaseItem, ...]
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    kind: str  # "while" | "until" | "for"
+    condition: "Node | None"
+    body: "Node"
+    start: Pos
+    items: tuple[Word, ...] | None = None  # for … in ITEMS
+
+
+@dataclass(frozen=True, slots=True)
+class Subshell:
+    body: "Node"
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Background:
+    body: "Node"
+    start: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionDef:
+    name: str
+    body: "Node"
+    start: Pos
+    end: Pos
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque:
+    """Something orderlint does not model (an unparsed region, a too-deep subtree)."""
+
+    start: Pos
+    why: str = ""
+
+
+Node = Union[Command, Seq, AndOr, Not, Pipeline, Test, If, Case, Loop, Subshell, Background, FunctionDef, Opaque]
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    path: str
+    body: Seq
+    functions: dict[str, FunctionDef] = field(default_factory=dict)
+    sources: tuple[Command, ...] = ()  # `source`/`.` commands, in file order
+    truncated_rows: tuple[int, ...] = ()  # rows where nesting was too deep to follow
