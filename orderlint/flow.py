@@ -949,8 +949,8 @@ class Interpreter:
         if explicit is None:
             explicit = next((st.variables[k] for k in ENV_VARIABLES if st.variables.get(k)), None)
         env = EnvSet(frozenset({normalize_env(explicit)})) if explicit else st.envs
-        via = st.via + launch.via + tuple(f"{c.function} ({c.path}:{c.line})" for c in st.calls
-                                          if not c.function.startswith("source "))
+        functions = tuple(f"{c.function} ({c.path}:{c.line})" for c in st.calls if not c.function.startswith("source "))
+        via = functions + st.via + launch.via
         check = "DISABLE_DATABASE_ENVIRONMENT_CHECK"
         disables = any((v or "") not in ("", "0", "false") for v in (
             launch.env.get(check), st.variables.get(check),
@@ -959,12 +959,19 @@ class Interpreter:
         must, may = st.must, st.may
         for t in tasks:
             name = (t.literal or "").strip()
-            key = (t.path, t.start, name, tuple(st.calls))
+            # Wrapper functions entered at the line that names the task are one invocation,
+            # whichever way they launch Rails.
+            calls = st.calls
+            for k, c in enumerate(calls):
+                if c.path == t.path and c.line == t.start.row + 1:
+                    calls = calls[:k]
+                    break
+            key = (t.path, t.start, name, calls)
             ex = self.executions.get(key)
             if ex is None:
                 ex = Execution(
                     id=len(self.by_id), task=name, word=t, runner=run.runner,
-                    arguments=tuple(a.raw for a in run.arguments), via=via, calls=st.calls,
+                    arguments=tuple(a.raw for a in run.arguments), via=via, calls=calls,
                     script=self.entry_display, explicit_env=explicit, env=env,
                     must_before=must, may_before=may, order=len(self.by_id), masked=None,
                 )

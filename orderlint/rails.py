@@ -90,12 +90,8 @@ class DatabaseModel:
         names = [d.name for d in dbs]
         return "primary" if "primary" in names or not names else names[0]
 
-    def database(self, name: str) -> Database | None:
-        for dbs in self.environments.values():
-            for d in dbs:
-                if d.name == name:
-                    return d
-        return None
+    def database(self, name: str, envs: frozenset[str] | None = None) -> Database | None:
+        return next((d for d in self.for_envs(envs) if d.name == name), None)
 
 
 def split_scope(task: str, known: frozenset[str] = frozenset()) -> tuple[str, str | None]:

@@ -23,8 +23,16 @@ class UnresolvedSource(Rule):
     ## Use instead
     ```bash
     #!/usr/bin/env bash
+    # ops/deploy.sh
     set -euo pipefail
-    source "$(dirname "$0")/deploy.sh"
+    source "$(dirname "$0")/lib/db.sh"
+    apply_migrations
+    ```
+    ```bash
+    # ops/lib/db.sh
+    apply_migrations() {
+      bin/rails db:migrate
+    }
     ```
     """
 

@@ -1,5 +1,5 @@
 from orderlint.model import Severity
-from orderlint.rails import ALL_DATABASES, WIPES
+from orderlint.rails import ALL_DATABASES, READ_ONLY, WIPES
 from orderlint.rules import Finding, Rule
 
 
@@ -41,14 +41,14 @@ class TaskTouchesBothDatabases(Rule):
 
     def check(self, script):
         for inv in script.invocations:
-            if inv.scope is not None or inv.base not in ALL_DATABASES or inv.base in WIPES:
+            if inv.scope is not None or inv.base not in ALL_DATABASES or inv.base in WIPES or inv.base in READ_ONLY:
                 continue
             others = [d for d in inv.databases if d != inv.primary]
             if not others or not inv.touches_primary:
                 continue
             names = ", ".join(f"`{d}`" for d in others)
             detail = ""
-            db = script.model.database(others[0])
+            db = script.model.database(others[0], inv.environment.only)
             if db is not None and db.database:
                 detail = f" ({db.database})"
             scoped = f"{inv.task}:{inv.primary}"

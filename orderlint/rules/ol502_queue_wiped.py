@@ -45,7 +45,7 @@ class QueueWiped(Rule):
             others = [d for d in inv.databases if d != inv.primary]
             if not others:
                 continue
-            db = script.model.database(others[0])
+            db = script.model.database(others[0], inv.environment.only)
             where = f" ({db.database})" if db is not None and db.database else ""
             dev = inv.environment.only_development()
             fix = f"`{inv.base}:{inv.primary}`" if inv.scope is None else "a primary-only task"
