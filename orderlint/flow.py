@@ -275,7 +275,8 @@ def describe(node: Node) -> str:
     """A short name for a command, for messages: `run_migrations`, `bin/rails db:migrate`."""
     if isinstance(node, Command):
         if node.words:
-            return " ".join(w.raw for w in node.words[:3])
+            text = " ".join(w.raw.replace("\n", " ") for w in node.words[:3])
+            return text if len(text) <= 40 else text[:39] + "…"
         if node.assigns:
             return node.assigns[0].name + "=…"
         return "command"
@@ -288,6 +289,26 @@ def describe(node: Node) -> str:
     if isinstance(node, Pipeline):
         return describe(node.stages[0])
     return type(node).__name__.lower()
+
+
+def _node_path(node) -> str | None:
+    """The file a node was written in: that of its first word."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Word):
+            return n.path
+        if isinstance(n, Command):
+            words = list(n.words) + [a.value for a in n.assigns if a.value is not None]
+            if words:
+                return words[0].path
+            continue
+        if isinstance(n, (list, tuple)):
+            stack.extend(reversed(n))
+        elif hasattr(n, "__dataclass_fields__"):
+            stack.extend(reversed([getattr(n, f) for f in n.__dataclass_fields__
+                                   if f not in ("start", "end")]))
+    return None
 
 
 def _reads_status(node: Node) -> bool:
@@ -342,6 +363,13 @@ class Interpreter:
                 if fate not in ex.fates:
                     ex.fates.append(fate)
 
+    def at(self, node: Node) -> str:
+        return self.loc(_node_path(node) or self.entry_display, _line(node.start))
+
+    def loc(self, path: str, line: int) -> str:
+        """`line 12` in the entry script, `ops/lib/db.sh:12` elsewhere."""
+        return f"line {line}" if path == self.entry_display else f"{path}:{line}"
+
     def drop(self, st: State) -> State:
         """The current status is overwritten: failures nobody looked at continue silently."""
         if st.pending:
@@ -375,8 +403,7 @@ class Interpreter:
                     if r.kind != "normal":
                         done.append(r)
                     elif r.failed and r.state.errexit and not r.state.suppressed and not r.exempt:
-                        done.append(Flow("exit", r.state, True, reason=f"`set -e` stops the script when "
-                                                                       f"`{describe(item)}` fails (line {_line(item.start)})"))
+                        done.append(Flow("exit", r.state, True, reason="`set -e` stops the script when it fails"))
                     else:
                         if r.failed and r.state.pending:
                             why = r.exempt or r.state.suppressed or "errexit is off (no `set -e`)"
@@ -443,7 +470,7 @@ class Interpreter:
 
     def and_or(self, node: AndOr, st: State) -> list[Flow]:
         left = self.condition(node.left, st, f"`{describe(node.left)}` is followed by `{node.op}` "
-                                             f"on line {_line(node.start)}")
+                                             f"on {self.at(node)}")
         out: list[Flow] = []
         for f in left:
             if f.kind != "normal":
@@ -451,7 +478,7 @@ class Interpreter:
             elif node.op == "&&":
                 if f.failed:
                     out.append(replace(f, exempt=f"errexit ignores a failure followed by `&&` "
-                                                 f"(line {_line(node.start)})"))
+                                                 f"({self.at(node)})"))
                 else:
                     out.extend(self.ev(node.right, f.state))
             else:
@@ -466,16 +493,16 @@ class Interpreter:
         right = node.right
         text = describe(right)
         if isinstance(right, Command) and right.words and right.words[0].literal in ("true", ":"):
-            return f"`|| {right.words[0].literal}` on line {_line(node.start)} discards the failure"
-        return f"on failure `|| {text}` runs (line {_line(node.start)}) and the script goes on"
+            return f"`|| {right.words[0].literal}` on {self.at(node)} discards the failure"
+        return f"on failure `|| {text}` runs ({self.at(node)}) and the script goes on"
 
     def negate(self, node: Not, st: State) -> list[Flow]:
-        flows = self.condition(node.body, st, f"`{describe(node.body)}` is negated with `!` on line {_line(node.start)}")
+        flows = self.condition(node.body, st, f"`{describe(node.body)}` is negated with `!` on {self.at(node)}")
         out = []
         for f in flows:
             if f.kind == "normal":
                 out.append(Flow("normal", f.state, not f.failed,
-                                exempt=f"errexit ignores a command negated with `!` (line {_line(node.start)})"))
+                                exempt=f"errexit ignores a command negated with `!` ({self.at(node)})"))
             else:
                 out.append(f)
         return out
@@ -486,22 +513,22 @@ class Interpreter:
         for cond, body in node.clauses:
             nxt: list[Flow] = []
             for f in current:
-                why = f"`{describe(cond)}` is called as an `if` condition on line {_line(cond.start)}"
+                why = f"`{describe(cond)}` is called as an `if` condition on {self.at(cond)}"
                 for r in self.condition(cond, self.drop(f.state) if not _reads_status(cond) else f.state, why):
                     if r.kind != "normal":
                         out.append(r)
                     elif not r.failed:
-                        out.extend(self.handler(body, r.state, f"the `if` on line {_line(cond.start)} handles "
+                        out.extend(self.handler(body, r.state, f"the `if` on {self.at(cond)} handles "
                                                               f"the failure and the script goes on"))
                     else:
                         nxt.append(r)
             current = _merge(nxt)
         for f in current:
-            where = f"the `if` on line {_line(node.start)} handles the failure and the script goes on"
+            where = f"the `if` on {self.at(node)} handles the failure and the script goes on"
             if node.orelse is not None:
                 out.extend(self.handler(node.orelse, f.state, where))
             else:
-                for r in self.handler(None, f.state, f"the `if` on line {_line(node.start)} has no `else` "
+                for r in self.handler(None, f.state, f"the `if` on {self.at(node)} has no `else` "
                                                       f"for the failure"):
                     out.append(replace(r, failed=False))
         return _merge(out)
@@ -552,7 +579,7 @@ class Interpreter:
             for f in current:
                 state = f.state
                 if node.condition is not None:
-                    why = f"`{describe(node.condition)}` is a `{node.kind}` condition on line {_line(node.start)}"
+                    why = f"`{describe(node.condition)}` is a `{node.kind}` condition on {self.at(node)}"
                     conds = self.condition(node.condition, state, why)
                     go_on = (lambda r: not r.failed) if node.kind == "while" else (lambda r: r.failed)
                     body_states = []
@@ -598,7 +625,7 @@ class Interpreter:
     def background(self, node: Background, st: State) -> list[Flow]:
         out = []
         for f in self.subshell(node.body, st):
-            self.fate(f.state.pending, SILENT, f"it runs in the background (`&`, line {_line(node.start)}): "
+            self.fate(f.state.pending, SILENT, f"it runs in the background (`&`, {self.at(node)}): "
                                                f"nothing waits for its status")
             out.append(Flow("normal", replace(f.state, pending=frozenset()), False))
         return _merge(out)
@@ -614,7 +641,7 @@ class Interpreter:
                 state = join_states(state, f.state)
             if not st.pipefail:
                 self.fate(state.pending, SILENT, f"the pipeline's status is that of `{last_name}` "
-                                                 f"(no `set -o pipefail`, line {_line(node.start)})")
+                                                 f"(no `set -o pipefail`, {self.at(node)})")
             else:
                 stage_pending |= state.pending
             state = replace(state, pending=frozenset(), capturing=st.capturing)
@@ -750,7 +777,7 @@ class Interpreter:
                 for f in flows[1:]:
                     merged = join_states(merged, f.state)
                 self.fate(merged.pending, SILENT, reason or f"it runs inside `{w.raw[:40]}`, a command substitution "
-                                                            f"whose status is discarded (line {_line(w.start)})")
+                                                            f"whose status is discarded ({self.loc(w.path, _line(w.start))})")
                 st = replace(st, must=merged.must, may=merged.may, warned=merged.warned)
         return st
 
@@ -785,7 +812,7 @@ class Interpreter:
                         merged = join_states(merged, f.state)
                     if masked_by:
                         self.fate(merged.pending, SILENT,
-                                  f"`{masked_by} {a.name}=$(…)` on line {_line(a.start)} returns the status of "
+                                  f"`{masked_by} {a.name}=$(…)` on {self.loc(a.value.path if a.value else self.entry_display, _line(a.start))} returns the status of "
                                   f"`{masked_by}`, not of the command substitution")
                     else:
                         failed = failed or any(f.failed for f in flows)
@@ -814,7 +841,13 @@ class Interpreter:
                 failed = bool(st.pending) or bool(st.handling)
             else:
                 failed = code.strip() not in ("0",)
-            reason = f"`{name}{' ' + args[0].raw if args else ''}` on line {_line(node.start)} stops the script"
+            command = f"`{name}{' ' + args[0].raw if args else ''}`"
+            frames = [c for c in st.calls if not c.function.startswith("source ")]
+            if frames:
+                reason = (f"`{frames[-1].function}` ({self.loc(frames[-1].path, frames[-1].line)}) "
+                          f"runs {command} ({self.loc(words[0].path, _line(node.start))})")
+            else:
+                reason = f"{command} on {self.loc(words[0].path, _line(node.start))} stops the script"
             return [Flow(name, st, failed, reason=reason)]
         if name in ("break", "continue"):
             return [Flow(name, st, False)]
@@ -894,7 +927,7 @@ class Interpreter:
                 if not f.failed:
                     for cause in s.handling - entry_handling:
                         self.fate([cause], WARNS if cause in s.warned else SILENT,
-                                  f"`{fn.name}` returns success after the failure (line {_line(fn.start)})")
+                                  f"`{fn.name}` returns success after the failure ({self.loc(fn.path, _line(fn.start))})")
                 out.append(Flow("normal", replace(s, pending=pending, handling=entry_handling), f.failed))
             elif f.kind == "normal":
                 out.append(Flow("normal", s, f.failed))
