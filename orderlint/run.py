@@ -93,8 +93,11 @@ def _execute(options: Options) -> int:
     if not options.paths and not stdin:
         missing = [p for p in paths if not p.exists()]
         if missing and len(missing) == len(paths):
-            raise OrderlintError(f"{missing[0]}: no such file or directory (orderlint checks ops/ by default; "
-                                 f"give the folder of your ops scripts)")
+            origin = settings.origins.get("paths", "default")
+            if origin == "default":
+                raise OrderlintError(f"{missing[0]}: no such file or directory (orderlint checks ops/ by default; "
+                                     f"give the folder of your ops scripts, or set `paths` in the configuration)")
+            raise OrderlintError(f"{missing[0]}: no such file or directory (from `paths` in {origin})")
 
     results = Analyzer(settings).analyze(paths, stdin)
     diagnostics = run_rules(results, settings)
@@ -135,7 +138,7 @@ def _apply_suppressions_and_baseline(results, diagnostics, settings, options):
         apply_suppressions = None
     if apply_suppressions is not None and settings.suppressions:
         diagnostics = apply_suppressions(results, diagnostics, settings)
-    if options.baseline is not None:
+    if options.baseline is not None and options.write_baseline is None:  # writing records every finding
         from orderlint.baseline import filter_baseline
 
         diagnostics = filter_baseline(options.baseline, diagnostics, results)

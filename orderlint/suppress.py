@@ -1,0 +1,243 @@
+"""Inline suppressions: `# orderlint: disable=OL202 -- reason` and `# orderlint: disable-file=…`.
+
+Where a directive applies:
+
+- `# orderlint: disable=CODES -- reason` alone on its line covers the command on the next line
+  (other comment lines may sit in between; a blank line may not). When that line starts a
+  compound command (`if`, `case`, a loop, `{ }`, a subshell) or a function definition, the
+  directive covers all of its lines; a heredoc belongs to its command.
+- the same directive at the end of a line covers that line and every command that starts on it
+  (so `if …; then  # orderlint: disable=…` covers the whole `if`).
+- `# orderlint: disable-file=CODES -- reason` covers the whole file, wherever it is written
+  (by convention right after the shebang).
+
+A finding is covered when its first line is, in the file it is reported in: a finding reported
+in a library is suppressed from the library, not from the script that calls it.
+
+What the directives themselves produce, as OL004 (unused-suppression):
+
+- warning: a code that suppresses nothing. Whether a code is used is decided against every
+  rule's findings, before `select`/`ignore`/`per-file-ignores`, so the report does not change
+  with the rules a run happens to select; an unknown code or a malformed directive is reported
+  the same way. Unused directives are reported only in the files given to orderlint (a library
+  read because a script sources it may hold directives for scripts this run did not see);
+- info: a directive without a `-- reason` (accepted, but a suppression should say why).
+
+`disable-file=OL004` silences those reports in a file. `--no-suppressions` ignores every
+directive (and reports none of them).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import SimpleNamespace
+
+from orderlint.model import Diagnostic, Severity
+from orderlint.parse import ParsedFile, parse_file
+
+UNUSED = "OL004"
+DIRECTIVE = re.compile(r"#+\s*orderlint\s*:(?P<body>.*)$", re.I)
+BODY = re.compile(r"\s*(?P<kind>[A-Za-z_-]+)\s*(?:=\s*(?P<codes>[^\s,]+(?:\s*,\s*[^\s,]+)*))?\s*"
+                  r"(?:--\s*(?P<reason>.*?))?\s*$")
+KINDS = ("disable", "disable-file")
+EXAMPLE = "`# orderlint: disable=OL202 -- reason`"
+
+
+@dataclass
+class Directive:
+    path: str
+    line: int  # 1-based line of the comment
+    column: int  # 1-based
+    end_column: int
+    text: str
+    kind: str  # "disable", "disable-file", or "" when malformed
+    codes: tuple[str, ...]
+    reason: str
+    lines: range  # the 1-based lines it covers (the whole file for disable-file)
+    problem: str | None = None  # malformed: why
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, d: Diagnostic) -> bool:
+        return d.path == self.path and d.code in self.codes and (self.kind == "disable-file" or d.line in self.lines)
+
+
+# -- reading directives ----------------------------------------------------------------------
+
+def _comments(pf: ParsedFile):
+    stack = [pf.tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            yield node
+            continue
+        stack.extend(reversed(node.children))
+
+
+def _spans(pf: ParsedFile) -> dict[int, int]:
+    """0-based row → last row of the commands that start on it (the longest one)."""
+    spans: dict[int, int] = {}
+    stack = list(pf.tree.root_node.children)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if not node.is_named or node.type == "comment":
+            continue
+        first, (last, col) = node.start_point[0], node.end_point
+        if col == 0 and last > first:
+            last -= 1  # ends at the start of the next line (heredoc bodies)
+        spans[first] = max(spans.get(first, first), last)
+    return spans
+
+
+def read_directives(pf: ParsedFile) -> list[Directive]:
+    comments = list(_comments(pf))
+    rows = pf.data.split(b"\n")
+    comment_rows = {c.start_point[0] for c in comments if not rows[c.start_point[0]][:c.start_point[1]].strip()}
+    spans = _spans(pf)
+    total = len(rows)
+    out = []
+    for c in comments:
+        text = c.text.decode("utf-8", "replace")
+        match = DIRECTIVE.match(text)
+        if not match:
+            continue
+        row = c.start_point[0]
+        own_line = row in comment_rows
+        directive = _parse(pf.path, row + 1, pf.char_column(_pos(c.start_point)), pf.char_column(_pos(c.end_point)),
+                           text.strip(), match.group("body"))
+        if directive.kind == "disable":
+            if own_line:
+                target = row + 1
+                while target in comment_rows:
+                    target += 1
+                if target in spans and target < total and rows[target].strip():
+                    directive.lines = range(target + 1, spans[target] + 2)
+            else:
+                directive.lines = range(row + 1, max(row, spans.get(row, row)) + 2)
+        elif directive.kind == "disable-file":
+            directive.lines = range(1, total + 1)
+        out.append(directive)
+    return out
+
+
+def _pos(point):
+    from orderlint.model import Pos
+
+    return Pos(point[0], point[1])
+
+
+def _parse(path: str, line: int, column: int, end_column: int, text: str, body: str) -> Directive:
+    from orderlint.config import code_problem, suggest_code
+
+    d = Directive(path, line, column, end_column, text, "", (), "", range(0))
+    match = BODY.fullmatch(body)
+    if not match:
+        d.problem = f"malformed directive; write {EXAMPLE}"
+        return d
+    kind = match.group("kind").lower()
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind, KINDS, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"write {EXAMPLE}"
+        d.problem = f"unknown directive `{match.group('kind')}`; {hint}"
+        return d
+    if not match.group("codes"):
+        d.problem = f"`{kind}` needs rule codes: `# orderlint: {kind}=OL202 -- reason`"
+        return d
+    d.kind = kind
+    codes = [c.strip() for c in match.group("codes").split(",") if c.strip()]
+    d.codes = tuple(c.upper() for c in codes if not code_problem(c, prefixes=False))
+    bad = [c for c in codes if code_problem(c, prefixes=False)]
+    if bad:
+        d.problem = "; ".join(f"{code_problem(c, prefixes=False)}{suggest_code(c)}" for c in bad)
+    d.reason = (match.group("reason") or "").strip()
+    return d
+
+
+# -- applying them ---------------------------------------------------------------------------
+
+def _parsed_files(results, diagnostics) -> dict[str, ParsedFile]:
+    files = dict(results.parsed)
+    for path in sorted({d.path for d in diagnostics} - set(files)):
+        try:
+            files[path] = parse_file(path, Path(path).read_bytes())
+        except OSError:
+            continue
+    return files
+
+
+def _report(d: Directive, message: str, severity: Severity) -> Diagnostic:
+    from orderlint.rules import RULES
+
+    return Diagnostic(d.path, d.line, d.column, d.line, d.end_column, UNUSED, RULES[UNUSED].name, severity, message)
+
+
+def _every_finding(results, settings) -> list[Diagnostic]:
+    """Every rule's findings, before select/ignore/per-file-ignores: what a directive can suppress."""
+    from orderlint.check import run_rules
+
+    return run_rules(results, replace(settings, select=(), ignore=(), per_file_ignores={}, severity={}))
+
+
+def apply_suppressions(results, diagnostics, settings) -> list[Diagnostic]:
+    from orderlint.check import run_rules
+
+    all_findings = _every_finding(results, settings)
+    files = _parsed_files(results, list(diagnostics) + all_findings)
+    directives = [d for pf in files.values() for d in read_directives(pf)]
+    by_path: dict[str, list[Directive]] = {}
+    for d in directives:
+        by_path.setdefault(d.path, []).append(d)
+
+    for finding in all_findings:
+        for d in by_path.get(finding.path, ()):
+            if d.covers(finding):
+                d.used.add(finding.code)
+    kept = [f for f in diagnostics if not any(d.covers(f) for d in by_path.get(f.path, ()))]
+
+    reported = set(results.parsed)
+    reports: list[Diagnostic] = []
+    for d in directives:
+        if d.path not in reported:
+            continue
+        problems = [d.problem] if d.problem else []
+        unused = [c for c in d.codes if c != UNUSED and c not in d.used]
+        if unused:
+            codes = ", ".join(unused)
+            if d.kind == "disable-file":
+                where = "in this file"
+            elif not d.lines:
+                where = "here: no command on the next line (a directive covers the command right below it)"
+            else:
+                span = (f"line {d.lines.start}" if len(d.lines) == 1
+                        else f"lines {d.lines.start}–{d.lines.stop - 1}")
+                where = f"on {span}"
+            problems.insert(0, f"unused suppression: no {codes} finding {where}; remove it")
+        if problems:
+            reports.append(_report(d, "; ".join(problems), Severity.WARNING))
+        elif d.kind and not d.reason:
+            reports.append(_report(d, f"suppression without a reason; say why after ` -- `: "
+                                      f"`# orderlint: {d.kind}={','.join(d.codes)} -- why`", Severity.INFO))
+
+    # Directives that silence OL004 itself: `disable-file=OL004`, or a range that holds the directive.
+    reports_kept = []
+    for r in reports:
+        silencers = [d for d in by_path.get(r.path, ()) if d.covers(r)]
+        for d in silencers:
+            d.used.add(UNUSED)
+        if not silencers:
+            reports_kept.append(r)
+    for d in directives:
+        if d.path in reported and UNUSED in d.codes and UNUSED not in d.used:
+            where = "in this file" if d.kind == "disable-file" else "here"
+            reports_kept.append(_report(d, f"unused suppression: no {UNUSED} finding {where}; remove it",
+                                        Severity.WARNING))
+
+    # OL004 goes through select/ignore/per-file-ignores/severity like every rule.
+    selected = run_rules(SimpleNamespace(scripts=[], diagnostics=reports_kept), settings)
+    return sorted(kept + selected, key=lambda x: x.sort_key)
+
+
+__all__ = ["apply_suppressions", "read_directives", "Directive"]
