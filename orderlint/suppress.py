@@ -207,14 +207,15 @@ def apply_suppressions(results, diagnostics, settings) -> list[Diagnostic]:
         if unused:
             codes = ", ".join(unused)
             if d.kind == "disable-file":
-                where = "in this file"
+                text = f"unused suppression: no {codes} finding in this file; remove it"
             elif not d.lines:
-                where = "here: no command on the next line (a directive covers the command right below it)"
+                text = ("unused suppression: no command on the next line for it to cover; put it on the line "
+                        "right above the command, or at the end of the command's line")
             else:
                 span = (f"line {d.lines.start}" if len(d.lines) == 1
                         else f"lines {d.lines.start}–{d.lines.stop - 1}")
-                where = f"on {span}"
-            problems.insert(0, f"unused suppression: no {codes} finding {where}; remove it")
+                text = f"unused suppression: no {codes} finding on {span}; remove it"
+            problems.insert(0, text)
         if problems:
             reports.append(_report(d, "; ".join(problems), Severity.WARNING))
         elif d.kind and not d.reason:
