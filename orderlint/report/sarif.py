@@ -1,0 +1,165 @@
+"""SARIF 2.1.0 for GitHub code scanning.
+
+Every rule of the catalog is described in `tool.driver.rules` (so `ruleIndex` is stable from
+run to run); each result points at its file with a URI relative to `%SRCROOT%`, the project
+root, and carries a `partialFingerprints` entry computed from the rule, the file and the text
+of the flagged line, not its number, so that an alert follows its line when lines move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from orderlint import __version__
+from orderlint.model import Diagnostic, Severity
+from orderlint.report import Report
+from orderlint.rules import RULES, Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/orderlint/"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "orderlint/v1"
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+CATEGORY = {"OL0": "pipeline", "OL1": "order", "OL2": "failure-handling", "OL3": "verification",
+            "OL4": "environment", "OL5": "separation"}
+
+
+def _sections(docs: str) -> dict[str, str]:
+    """The `## Heading` sections of a rule's docs."""
+    found: dict[str, str] = {}
+    for chunk in re.split(r"^## ", docs, flags=re.M):
+        title, _, body = chunk.partition("\n")
+        if body.strip():
+            found[title.strip()] = body.strip()
+    return found
+
+
+def _plain(markdown: str) -> str:
+    """Rule docs as plain text: `##` headings bare, code blocks indented by four spaces."""
+    out: list[str] = []
+    in_code = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            out.append("    " + line)
+        else:
+            out.append(line[3:] if line.startswith("## ") else line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def rule_descriptor(rule: Rule) -> dict:
+    docs = rule.docs()
+    what = _sections(docs).get("What it does", rule.summary)
+    full = " ".join(what.split("\n\n")[0].split())
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full},
+        "help": {"text": _plain(docs), "markdown": docs},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {
+            "tags": ["orderlint", "rails", CATEGORY.get(rule.code[:3], "other")],
+            "precision": "high",
+            "problem.severity": {Severity.ERROR: "error", Severity.WARNING: "warning",
+                                 Severity.INFO: "recommendation"}[rule.severity],
+        },
+    }
+
+
+def _absolute(path: str) -> Path:
+    return Path(path).resolve()
+
+
+def artifact_location(path: str, root: Path) -> dict:
+    """A URI relative to `%SRCROOT%` (percent-encoded), or an absolute file URI outside it."""
+    absolute = _absolute(path)
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
+def root_uri(root: Path) -> str:
+    uri = root.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _region(d: Diagnostic) -> dict:
+    region = {"startLine": d.line, "startColumn": d.column}
+    end_line = max(d.end_line, d.line)
+    region["endLine"] = end_line
+    end_column = d.end_column
+    if end_line == d.line and end_column <= d.column:
+        end_column = d.column + 1
+    region["endColumn"] = max(1, end_column)
+    return region
+
+
+def fingerprint(d: Diagnostic, line_text: str, occurrence: int) -> str:
+    """Stable across line moves: rule, file, the flagged line's text, and which of equal ones."""
+    key = "\0".join((d.code, d.path.replace(os.sep, "/"), " ".join(line_text.split()), str(occurrence)))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def sarif_document(report: Report) -> dict:
+    results = report.results
+    root = Path(results.root).resolve()
+    rules = list(RULES.values())
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for d in report.diagnostics:
+        parsed = results.parsed.get(d.path)
+        line_text = parsed.line_text(d.line - 1) if parsed is not None else ""
+        key = (d.code, d.path, " ".join(line_text.split()))
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        result = {
+            "ruleId": d.code,
+            "level": LEVEL[d.severity],
+            "message": {"text": d.message},
+            "locations": [{"physicalLocation": {"artifactLocation": artifact_location(d.path, root),
+                                                "region": _region(d)}}],
+            "partialFingerprints": {FINGERPRINT: fingerprint(d, line_text, occurrence)},
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        if d.related:
+            result["relatedLocations"] = [
+                {"id": n, "message": {"text": r.note},
+                 "physicalLocation": {"artifactLocation": artifact_location(r.path, root),
+                                      "region": {"startLine": max(1, r.line)}}}
+                for n, r in enumerate(d.related, start=1)
+            ]
+        out.append(result)
+    run = {
+        "tool": {"driver": {
+            "name": "orderlint",
+            "informationUri": INFORMATION_URI,
+            "version": __version__,
+            "semanticVersion": __version__,
+            "rules": [rule_descriptor(rule) for rule in rules],
+        }},
+        "originalUriBaseIds": {SRCROOT: {"uri": root_uri(root)}},
+        "columnKind": "unicodeCodePoints",
+        "results": out,
+        "invocations": [{
+            "executionSuccessful": not results.errors,
+            "toolExecutionNotifications": [{"level": "error", "message": {"text": problem}}
+                                           for problem in results.errors],
+        }],
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render(report: Report) -> str:
+    return json.dumps(sarif_document(report), indent=2, ensure_ascii=False) + "\n"
