@@ -127,8 +127,8 @@ def _type_name(value: Any) -> str:
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def _suggest(word: str, choices, cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -212,7 +212,7 @@ def suggest_code(code: str) -> str:
     lowered = code.strip().lower()
     if lowered in by_name:
         return f"; did you mean '{by_name[lowered]}'?"
-    hint = _suggest(code.strip().upper(), RULES)
+    hint = _suggest(code.strip().upper(), RULES, cutoff=0.7)
     if hint:
         return hint
     close = difflib.get_close_matches(lowered, by_name, n=1, cutoff=0.6)
@@ -221,26 +221,38 @@ def suggest_code(code: str) -> str:
 
 # -- paths and globs -------------------------------------------------------------------------
 
+MAGIC = re.compile(r"[*?\[]")
+
+
 def _rebase(folder: Path, text: str) -> str:
-    """`text`, relative to `folder`, made relative to the current directory."""
+    """A path relative to `folder`, made relative to the current directory."""
     if os.path.isabs(text):
         return text
-    prefix = _shown(folder)
-    if prefix in ("", "."):
-        return text
-    joined = f"{Path(prefix).as_posix()}/{text}"
-    return os.path.normpath(joined).replace(os.sep, "/") if not any(ch in text for ch in "*?[") else joined
+    return Path(_shown(folder / text)).as_posix()
 
 
 def _anchored_glob(folder: Path, glob: str, name_globs: bool) -> str:
-    """A glob relative to the config folder, relative to the current directory instead.
+    """A glob relative to the config folder, made relative to the current directory.
 
+    Its leading literal folders are rebased (`deploy/live/**` seen from `deploy/` is `live/**`).
     With `name_globs`, a glob without `/` is left alone: the caller matches it against file names.
     """
     glob = glob[2:] if glob.startswith("./") else glob
-    if name_globs and "/" not in glob:
+    if os.path.isabs(glob) or (name_globs and "/" not in glob):
         return glob
-    return _rebase(folder, glob)
+    parts = glob.split("/")
+    literal = 0
+    while literal < len(parts) - 1 and not MAGIC.search(parts[literal]):
+        literal += 1
+    base = Path(_shown(folder.joinpath(*parts[:literal]))).as_posix()
+    rest = "/".join(parts[literal:])
+    if base == ".":
+        return rest
+    if set(base.split("/")) == {".."}:
+        # The current directory is inside the glob's literal folders: files below it are shown
+        # without `../`, so the glob cannot be anchored; it matches from here instead.
+        return rest
+    return f"{base}/{rest}"
 
 
 # -- one key at a time -----------------------------------------------------------------------
@@ -334,11 +346,9 @@ def _environments(reader: Reader, value: Any, folder: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for glob, env in table.items():
         env = reader.string(f"environments.\"{glob}\"", env, "an environment name such as \"production\"")
-        if "/" not in glob.removeprefix("./"):  # a file-name glob: in this folder or below
-            out[_anchored_glob(folder, glob, False)] = env
+        out[_anchored_glob(folder, glob, False)] = env
+        if "/" not in glob and not glob.startswith("*"):  # a file name: in this folder or below
             out[_anchored_glob(folder, f"*/{glob}", False)] = env
-        else:
-            out[_anchored_glob(folder, glob, False)] = env
     return out
 
 
