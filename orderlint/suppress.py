@@ -151,7 +151,8 @@ def _parse(path: str, line: int, column: int, end_column: int, text: str, body: 
     d.codes = tuple(c.upper() for c in codes if not code_problem(c, prefixes=False))
     bad = [c for c in codes if code_problem(c, prefixes=False)]
     if bad:
-        d.problem = "; ".join(f"{code_problem(c, prefixes=False)}{suggest_code(c)}" for c in bad)
+        d.problem = "; ".join(f"{code_problem(c, prefixes=False)}{'' if code_problem(c) is None else suggest_code(c)}"
+                              for c in bad)
     d.reason = (match.group("reason") or "").strip()
     return d
 
