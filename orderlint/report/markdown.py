@@ -957,9 +957,8 @@ class Audit:
                 if not migrating:
                     continue
                 any_script = True
-                ids = {i.id for i in migrating}
                 checks = [i for i in script.invocations if i.base in PENDING_CHECKS
-                          and (ids & (i.may_before | i.must_before))]
+                          and any(m.id in i.may_before or m.id in i.must_before for m in migrating)]
                 name = code(script.path)
                 for check in checks:
                     if any(n != check.primary for n in check.databases):

@@ -1,0 +1,250 @@
+"""The markdown audit report: the seed document's facts, in French and English, generated."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from report_support import (
+    ALLOWED_TAGS,
+    COMMAND_LINE,
+    DATE,
+    SEED,
+    hostile_tree,
+    html_tags,
+    mermaid_blocks,
+    run,
+    tables,
+)
+from orderlint.report.markdown import code, mermaid_label, rich, text
+
+
+def report(lang: str, target: str = SEED, cwd: Path = REPO, *extra: str) -> str:
+    return run(target, "--format", "markdown", "--lang", lang, "--date", DATE, *extra, cwd=cwd).stdout.decode()
+
+
+@pytest.fixture(scope="module")
+def fr() -> str:
+    return report("fr")
+
+
+@pytest.fixture(scope="module")
+def en() -> str:
+    return report("en")
+
+
+def section(doc: str, heading: str) -> str:
+    """The text of the `### N. `path`` section whose heading contains `heading`."""
+    parts = re.split(r"^### ", doc, flags=re.M)
+    found = [p for p in parts if p.split("\n", 1)[0].find(heading) >= 0]
+    assert len(found) == 1, f"no single section for {heading!r}"
+    return found[0]
+
+
+def step_rows(block: str) -> list[list[str]]:
+    table = tables(block)[0]
+    return [[c.strip() for c in row] for row in table[2:]]
+
+
+# The seed document's steps: script → [(task, database, lines)]
+SEED_STEPS = {
+    "ops/staging/init-db.sh": [("`db:migrate`", "77"), ("`db:migrate:queue`", "95"), ("`db:seed`", "116")],
+    "ops/production/init-db.sh": [("`db:migrate`", "117"), ("`db:migrate:queue`", "135"), ("`db:seed`", "144 / 153")],
+    "ops/lib/database/migrations.sh": [("`db:migrate`", "225 / 229"), ("`db:migrate:status`", "257"),
+                                       ("`db:migrate:queue`", "285 / 288")],
+    "ops/dev/deploy.sh": [("`db:reset`", "318"), ("`db:migrate`", "320"), ("`db:migrate:queue`", "351")],
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_step_and_line_of_the_seed(lang, fr, en):
+    doc = fr if lang == "fr" else en
+    for script, steps in SEED_STEPS.items():
+        rows = step_rows(section(doc, f"{script}`"))
+        found = [(row[1], re.sub(r" \((?:retry|nouvel essai)\)", "", row[3])) for row in rows]
+        assert found == steps, script
+
+
+def test_databases_and_outcomes_in_the_steps(fr):
+    rows = step_rows(section(fr, "staging/init-db.sh`"))
+    assert rows[0][2] == "PostgreSQL + SQLite ⚠️"  # the truth: db:migrate also migrates the queue
+    assert rows[1][2] == "SQLite" and rows[2][2] == "PostgreSQL"
+    assert rows[0][4].startswith("⛔ arrête le script")
+    assert rows[1][4].startswith("⚠️ continue après un avertissement")
+    dev = step_rows(section(fr, "dev/deploy.sh`"))
+    assert dev[0][4].endswith("repli sur `db:migrate` (320)")  # the fallback of the seed
+    assert dev[1][0] == "↳ si échec"
+    lib = step_rows(section(fr, "lib/database/migrations.sh`"))
+    assert lib[1][0] == "↳ vérification"  # the post-migration check, under the primary step
+    assert "285 / 288 (nouvel essai)" in lib[2][3]
+
+
+def test_library_section_says_who_uses_it(fr, en):
+    lib = section(fr, "lib/database/migrations.sh`")
+    assert "(fonction `apply_migrations`)" in lib.split("\n", 1)[0]
+    assert "**Utilisé par** : `fixtures/seed-app/ops/deploy.sh`" in lib
+    assert "**Used by**: `fixtures/seed-app/ops/deploy.sh`" in section(en, "lib/database/migrations.sh`")
+    entry = section(fr, "fixtures/seed-app/ops/deploy.sh`")
+    assert "`apply_migrations`" in entry and "appelée ligne 59" in entry
+
+
+def test_summary_table(fr, en):
+    for doc, header in ((fr, ["Script", "Étape 1", "Étape 2", "Étape 3", "Environnement"]),
+                        (en, ["Script", "Step 1", "Step 2", "Step 3", "Environment"])):
+        summary = doc.split("## 📊", 1)[1].split("\n## ", 1)[0]
+        table = tables(summary)[0]
+        assert [c.strip() for c in table[0]] == header
+        rows = {row[0].strip(): [c.strip() for c in row[1:]] for row in table[2:]}
+        assert rows["`staging/init-db.sh`"][:3] == ["`db:migrate` (PostgreSQL + SQLite)", "`db:migrate:queue` (SQLite)",
+                                                    "`db:seed` (PostgreSQL)"]
+        assert rows["`dev/deploy.sh`"][:3] == ["`db:reset` (PostgreSQL + SQLite)", "`db:migrate:queue` (SQLite)", "-"]
+        assert rows["`lib/database/migrations.sh`"][2] == "-"
+        assert rows["`production/init-db.sh`"][3] == "Production"
+        assert rows["`staging/init-db.sh`"][3] == "Staging"
+        assert rows["`dev/deploy.sh`"][3] == "Development"
+
+
+def test_separation_claims_of_the_seed_are_refuted_with_the_findings(fr, en):
+    guarantees = fr.split("## 🔒", 1)[1].split("\n## ", 1)[0]
+    postgres, sqlite = guarantees.split("### SQLite", 1)
+    # "db:migrate / db:reset never touch the SQLite queue": false, and why
+    assert "⚠️ SQLite — **faux** : `db:migrate` agit aussi sur elle (OL501 :" in postgres
+    assert "`db:reset` l'efface (OL502 : `dev/deploy.sh`:318)" in postgres
+    # the queue tasks themselves never touch PostgreSQL: true
+    assert "✅ PostgreSQL : aucune tâche destinée à SQLite n'y touche (`db:migrate:queue`)" in sqlite
+    assert "`storage/solid_queue.sqlite3` (Staging, Production)" in sqlite
+    assert "ne survivent **pas**" in sqlite
+    attention = fr.split("## ⚠️ Points", 1)[1]
+    # "db:reset only touches PostgreSQL": false
+    assert "ne touche **pas que PostgreSQL** : SQLite (`storage/development_solid_queue.sqlite3`) aussi" in attention
+    assert "(OL502 : `dev/deploy.sh`:318)" in attention
+    assert "⚠️ **Mais** des tâches sans portée migrent aussi SQLite" in attention
+    assert "⚠️ SQLite — **false**: `db:migrate` also acts on it (OL501:" in en
+    assert "touches **not only PostgreSQL**" in en
+
+
+def test_points_of_attention_carry_the_evidence(fr):
+    attention = fr.split("## ⚠️ Points", 1)[1].split("\n## ", 1)[0]
+    assert "`db:migrate` — `staging/init-db.sh`:77 : ⛔ arrête le script — `set -e` stops the script" in attention
+    assert "`db:migrate:queue` — `staging/init-db.sh`:95 : ⚠️ continue après un avertissement — the `if` on line 95" \
+        in attention
+    assert "✅ `fixtures/seed-app/ops/deploy.sh` : `db:migrate:status` (`lib/database/migrations.sh`:257) après la " \
+           "migration, sa sortie est analysée" in attention
+    assert "couvre PostgreSQL + SQLite" in attention
+    assert "✅ uniquement en développement" in attention
+
+
+def test_final_verdict(fr, en):
+    assert fr.rstrip().endswith("**Statut** : ⚠️ **ORDRE CONFIRMÉ — SÉPARATION NON GARANTIE**")
+    assert en.rstrip().endswith("**Status**: ⚠️ **ORDER CONFIRMED — SEPARATION NOT GUARANTEED**")
+    assert "**Date de validation** : 2025-12-30" in fr
+    assert fr.startswith("# 📋 Ordre d'exécution — migrations PostgreSQL & SQLite\n\n**Date** : 2025-12-30")
+
+
+def test_english_says_the_same(fr, en):
+    """Same structure, same numbers: only the words change."""
+    def shape(doc: str) -> list[str]:
+        return [re.match(r"^\s*(#+|\||-|\d+\.|```|\*\*|    )?", line).group(0) for line in doc.split("\n")]
+
+    assert shape(fr) == shape(en)
+    assert re.findall(r"\d+", fr) == re.findall(r"\d+", en)
+    assert re.findall(r"OL\d{3}", fr) == re.findall(r"OL\d{3}", en)
+    assert fr.count("✅") == en.count("✅") and fr.count("❌") == en.count("❌") and fr.count("⚠️") == en.count("⚠️")
+
+
+def test_mermaid_flowchart_per_script(fr):
+    blocks = mermaid_blocks(fr)
+    assert len(blocks) == 4  # deploy.sh delegates to the library's section
+    staging = mermaid_blocks(section(fr, "staging/init-db.sh`"))[0]
+    assert 's1["db:migrate<br/>PostgreSQL + SQLite<br/>ligne 77"]' in staging
+    assert "s1 -.->|échec| halt" in staging  # aborts: the script stops
+    assert "s2 -.->|échec, avertissement| s3" in staging  # warns: goes on
+    assert "s3 -->|succès| done" in staging
+    dev = mermaid_blocks(section(fr, "dev/deploy.sh`"))[0]
+    assert "s1 -.->|échec| s1f1" in dev and "s1f1 -.->|échec| halt" in dev
+
+
+def test_deterministic_and_dated_by_source_date_epoch():
+    first = run(SEED, "--format", "markdown", env={"SOURCE_DATE_EPOCH": "1767052800"}).stdout
+    second = run(SEED, "--format", "markdown", env={"SOURCE_DATE_EPOCH": "1767052800"}).stdout
+    assert first == second
+    assert b"**Date**: 2025-12-30" in first
+
+
+def test_markdown_output_beside_another_format(tmp_path):
+    target = tmp_path / "audit.md"
+    proc = run(SEED, "--format", "json", "--markdown-output", str(target), "--lang", "fr", "--date", DATE)
+    assert proc.stdout.startswith(b"{")
+    assert target.read_text(encoding="utf-8") == report("fr")
+
+
+def test_lang_is_checked(tmp_path):
+    proc = run_cli(SEED, "--format", "markdown", "--lang", "de")
+    assert proc.returncode == 2
+    assert b"--lang" in proc.stderr
+    from orderlint.model import OrderlintError
+    from orderlint.report import Report
+    from orderlint.report.markdown import render
+
+    from orderlint.analysis import Results
+
+    with pytest.raises(OrderlintError, match="unknown report language"):
+        render(Report(Results(tmp_path, [], [], []), (), date=DATE, lang="de"))
+
+
+@pytest.mark.parametrize("ops", sorted(str(p.relative_to(REPO)) for p in REPO.glob("fixtures/**/ops")))
+def test_every_fixture_tree_renders(ops):
+    for lang in ("en", "fr"):
+        doc = report(lang, ops)
+        assert doc.startswith("# 📋")
+        for table in tables(doc):
+            assert {len(row) for row in table} == {len(table[0])}
+
+
+def test_no_scripts(tmp_path):
+    (tmp_path / "ops").mkdir()
+    doc = report("en", "ops", tmp_path)
+    assert "No Rails database task was found" in doc
+    assert "**Status**: ✅ **ORDER CONFIRMED AND CONSISTENT**" in doc
+
+
+# -- hostile content ------------------------------------------------------------------------------
+
+HOSTILE_STRINGS = ["x|y", "<script>alert(1)</script>", "a`b``c", "line\r\nbreak", "::error::x", "%0A,:",
+                   "*b* _i_ [l](javascript:x)", "&amp; &lt;", "\u202etrojan", "  spaced  ", ""]
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_escaping_helpers(value):
+    for out in (text(value), code(value), rich(value)):
+        assert "\n" not in out and "\r" not in out
+        assert "<script" not in out and "\u202e" not in out
+        raw_pipes = re.findall(r"(?<!\\)\|", out.replace("\\\\", ""))
+        assert not raw_pipes, out
+        tags = html_tags(f"| a |\n|---|\n| {out} |\n")
+        assert tags <= ALLOWED_TAGS, (value, out, tags)
+    label = mermaid_label(value)
+    assert re.fullmatch(r"[\w .:/_\-+,()#;]*", label), label
+    assert '"' not in label and "\n" not in label
+
+
+def test_hostile_script_cannot_break_the_report(tmp_path):
+    root = hostile_tree(tmp_path)
+    for lang in ("en", "fr"):
+        doc = report(lang, "ops", root)
+        tags = html_tags(doc)
+        assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
+        for table in tables(doc):
+            assert {len(row) for row in table} == {len(table[0])}, table
+        for line in doc.split("\n"):
+            assert not COMMAND_LINE.match(line), line
+            assert "\r" not in line
+        assert "<script" not in doc and "<img" not in doc and "<svg" not in doc and "<b>" not in doc
+        for block in mermaid_blocks(doc):
+            for line in block.strip().split("\n"):
+                assert re.fullmatch(r'\s*(flowchart TD|\w+(\(\[|\[|\{\{|\{)"[^"\n]*"(\]\)|\]|\}\}|\})'
+                                    r'|\w+ -(->|\.->)(\|[^|"\n]*\|)? \w+)', line), line
+    assert "de%2C,p:l::oy&#124;&#60;script&#62;&#96;x&#96;.sh" in doc
