@@ -70,8 +70,10 @@ def write_baseline(path: Path, diagnostics, results) -> None:
     counts = Counter(key for key, _ in _keys(diagnostics, results, Path(path).parent))
     findings = [{"rule": rule, "path": file, "content": content, "count": count}
                 for (rule, file, content), count in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))]
-    text = json.dumps({"version": VERSION, "tool": "orderlint", "findings": findings}, indent=2,
-                      ensure_ascii=False) + "\n"
+    # One finding per line: a baseline diffs well in review.
+    rows = ",\n".join("    " + json.dumps(f, ensure_ascii=False) for f in findings)
+    text = (f'{{\n  "version": {VERSION},\n  "tool": "orderlint",\n  "findings": ['
+            + (f"\n{rows}\n  " if rows else "") + "]\n}\n")
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
