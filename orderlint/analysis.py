@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orderlint.discover import discover
-from orderlint.flow import EnvSet, Execution, FlowNote, Interpreter, file_environment, initial_state, normalize_env
+from orderlint.flow import (
+    EnvSet,
+    Execution,
+    FlowNote,
+    IdSet,
+    Interpreter,
+    file_environment,
+    initial_state,
+    normalize_env,
+)
 from orderlint.model import Diagnostic, OrderlintError, Related, Severity
 from orderlint.parse import ParsedFile
 from orderlint.rails import (
@@ -45,12 +54,13 @@ class Invocation:
     environment: EnvSet
     on_failure: str
     reason: str
-    fallback: frozenset[int]
+    fallback: frozenset[int]  # executions a failure handler runs
     via: tuple[str, ...]
     arguments: tuple[str, ...]
-    must_before: frozenset[int]
-    may_before: frozenset[int]
+    must_before: IdSet  # executions that succeeded before this one on every path
+    may_before: IdSet  # … on some path
     output_used: bool
+    status_tested: bool
     disables_env_check: bool
     functions: tuple[str, ...]
 
@@ -74,7 +84,10 @@ class ScriptAnalysis:
     sources: tuple[str, ...] = ()  # libraries this entry brings in
 
     def by_id(self, ident: int) -> Invocation | None:
-        return next((i for i in self.invocations if i.id == ident), None)
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = self.__dict__["_index"] = {i.id: i for i in self.invocations}
+        return index.get(ident)
 
     @property
     def name(self) -> str:
@@ -132,14 +145,20 @@ class Analyzer:
 
     # -- environments and databases -------------------------------------------------------
     def script_environment(self, path: Path, root: Path) -> EnvSet:
+        absolute = path.resolve()
         try:
-            rel = path.resolve().relative_to(root)
+            rel = absolute.relative_to(root)
         except ValueError:
             rel = Path(path.name)
+        app = app_root(absolute, root)
+        try:
+            app_rel = absolute.relative_to(app)
+        except ValueError:
+            app_rel = rel
         for glob, env in self.settings.environments.items():
             if fnmatch.fnmatch(rel.as_posix(), glob) or fnmatch.fnmatch(display_path(path), glob):
                 return EnvSet(frozenset({normalize_env(env)}))
-        found = file_environment(rel.parts)
+        found = file_environment(app_rel.parts)
         return EnvSet(frozenset({found})) if found else EnvSet()
 
     def model_for(self, script: Path, root: Path, scoped_names: set[str]) -> DatabaseModel:
@@ -254,8 +273,8 @@ class Analyzer:
             end_line=ex.word.end.row + 1, end_column=end_column, task=ex.task, base=base, scope=scope,
             databases=databases_touched(ex.task, model, envs), primary=model.primary(envs),
             environment=ex.env, on_failure=outcome, reason=ex.reason(outcome), fallback=fallback,
-            via=ex.via, arguments=ex.arguments, must_before=frozenset(ex.must_before),
-            may_before=frozenset(ex.may_before), output_used=ex.output_used,
+            via=ex.via, arguments=ex.arguments, must_before=ex.must_before,
+            may_before=ex.may_before, output_used=ex.output_used, status_tested=ex.status_tested,
             disables_env_check=ex.disables_env_check,
             functions=tuple(c.function for c in ex.calls if not c.function.startswith("source ")),
         )
@@ -265,6 +284,12 @@ class Analyzer:
             return self.loader.load(Path(shown)).parsed
         except OrderlintError:
             return None
+
+
+def app_root(script: Path, root: Path) -> Path:
+    """The Rails app a script belongs to: the folder of the nearest config/database.yml."""
+    yml = find_database_yml(script.parent, root)
+    return yml.parent.parent if yml is not None else root
 
 
 def configured_model(databases: dict, version: str | None) -> DatabaseModel:

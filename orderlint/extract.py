@@ -136,7 +136,9 @@ class _Builder:
             cond_nodes = node.children_by_field_name("condition")
             condition = self.block(cond_nodes, start, depth)
             body = node.child_by_field_name("body")
-            return Loop(kind.split("_")[0], condition, self.body(body, depth), start)
+            keyword = node.children[0].type if node.children and node.children[0].type in ("while", "until") \
+                else kind.split("_")[0]
+            return Loop(keyword, condition, self.body(body, depth), start)
         if kind == "for_statement":
             values = node.children_by_field_name("value")
             items = tuple(self.word(v, depth) for v in values) if values else None

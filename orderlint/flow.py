@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections import ChainMap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -60,6 +61,62 @@ ALWAYS_OK = frozenset({
 })
 MAX_CALL_DEPTH = 40
 MAX_NESTED_SHELLS = 8
+
+
+class IdSet:
+    """An immutable set of small ints as one bit mask: joins of long scripts stay cheap."""
+
+    __slots__ = ("bits",)
+
+    def __init__(self, bits: int = 0) -> None:
+        self.bits = bits
+
+    @classmethod
+    def of(cls, ids: Iterable[int]) -> "IdSet":
+        bits = 0
+        for i in ids:
+            bits |= 1 << i
+        return cls(bits)
+
+    def __contains__(self, ident: object) -> bool:
+        return isinstance(ident, int) and ident >= 0 and (self.bits >> ident) & 1 == 1
+
+    def __iter__(self):
+        bits = self.bits
+        while bits:
+            low = bits & -bits
+            yield low.bit_length() - 1
+            bits ^= low
+
+    def __len__(self) -> int:
+        return bin(self.bits).count("1")
+
+    def __bool__(self) -> bool:
+        return self.bits != 0
+
+    def __and__(self, other: "IdSet") -> "IdSet":
+        return IdSet(self.bits & other.bits)
+
+    def __or__(self, other: "IdSet") -> "IdSet":
+        return IdSet(self.bits | other.bits)
+
+    def __sub__(self, other: "IdSet") -> "IdSet":
+        return IdSet(self.bits & ~other.bits)
+
+    def add(self, ident: int) -> "IdSet":
+        return IdSet(self.bits | (1 << ident))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, IdSet) and other.bits == self.bits
+
+    def __hash__(self) -> int:
+        return hash(self.bits)
+
+    def __repr__(self) -> str:
+        return f"IdSet({sorted(self)})"
+
+
+NO_IDS = IdSet()
 
 
 def normalize_env(name: str) -> str:
@@ -133,13 +190,14 @@ class Execution:
     script: str  # the entry script
     explicit_env: str | None
     env: EnvSet
-    must_before: frozenset[int]
-    may_before: frozenset[int]
+    must_before: IdSet
+    may_before: IdSet
     order: int
     fates: list[Fate] = field(default_factory=list)
     masked: str | None = None
     output_used: bool = False
     disables_env_check: bool = False
+    status_tested: bool = False  # its exit status decides a branch (`if`, `&&`, `||`, `$?`)
 
     @property
     def path(self) -> str:
@@ -182,15 +240,16 @@ class State:
     suppressed: str | None = None  # why errexit is ignored at this point
     variables: dict = field(default_factory=dict)  # name -> literal str, or None when unknown
     positional: tuple[Word, ...] | None = None  # None: unknown arguments
-    functions: dict = field(default_factory=dict)  # name -> FunctionDef
+    functions: ChainMap = field(default_factory=ChainMap)  # name -> FunctionDef, one table per shell
     envs: EnvSet = EnvSet()
-    must: frozenset[int] = frozenset()
-    may: frozenset[int] = frozenset()
+    must: IdSet = NO_IDS  # executions that succeeded on every path here
+    may: IdSet = NO_IDS  # … on some path here
     pending: frozenset[int] = frozenset()  # executions whose failure is the current status
     pending_reason: str = ""
     handling: frozenset[int] = frozenset()  # executions whose failure led into this handler
     warned: frozenset[int] = frozenset()
     status_vars: dict = field(default_factory=dict)  # rc=$? captures: name -> frozenset
+    background: frozenset[int] = frozenset()  # executions started with `&`, not yet waited for
     calls: tuple[CallSite, ...] = ()
     via: tuple[str, ...] = ()
     current_file: str = ""  # absolute path of the file being run (BASH_SOURCE)
@@ -222,7 +281,7 @@ def join_states(a: State, b: State) -> State:
         suppressed=a.suppressed if a.suppressed == b.suppressed else (a.suppressed or b.suppressed),
         variables=_join_dicts(a.variables, b.variables),
         positional=a.positional if a.positional == b.positional else None,
-        functions={**a.functions, **b.functions} if a.functions is not b.functions else a.functions,
+        functions=a.functions,
         envs=a.envs.join(b.envs),
         must=a.must & b.must,
         may=a.may | b.may,
@@ -231,6 +290,7 @@ def join_states(a: State, b: State) -> State:
         handling=a.handling | b.handling,
         warned=a.warned | b.warned,
         status_vars=statuses,
+        background=a.background | b.background,
         calls=a.calls,
         via=a.via,
         current_file=a.current_file,
@@ -346,6 +406,8 @@ class Interpreter:
         self.notes: dict[tuple, FlowNote] = {}
         self.nested_depth = 0
         self.files_read: set[str] = set()
+        self.background_reason: dict[int, str] = {}
+        self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
 
     # -- bookkeeping ---------------------------------------------------------------------
     def note(self, code: str, word_or_node, message: str) -> None:
@@ -381,6 +443,9 @@ class Interpreter:
     def run(self, body: Seq, state: State) -> list[Flow]:
         flows = self.seq(body.items, state)
         for f in flows:
+            if not (f.kind == "exit" and f.failed):  # a script that stops ignores nothing more
+                for cause in f.state.background:
+                    self.fate([cause], SILENT, self.background_reason.get(cause, "it runs in the background"))
             causes = f.state.pending | f.state.handling
             if f.kind == "exit":
                 self.fate(causes, ABORTS, f.reason or "the script exits")
@@ -388,6 +453,8 @@ class Interpreter:
                 self.fate(f.state.pending, ABORTS, "it is the script's last command: the script exits with its status")
             else:
                 self.drop(f.state)
+        for cause, variable in self.captured.items():
+            self.fate([cause], SILENT, f"its status is saved in `{variable}` but never checked")
         return flows
 
     # -- sequences -----------------------------------------------------------------------
@@ -439,7 +506,9 @@ class Interpreter:
         if isinstance(node, Test):
             return self.test(node, st)
         if isinstance(node, FunctionDef):
-            return [Flow("normal", replace(st, functions={**st.functions, node.name: node}), False)]
+            # Functions are global to a shell: one table per shell, updated in place.
+            st.functions.maps[0][node.name] = node
+            return [Flow("normal", st, False)]
         if isinstance(node, Opaque):
             return [Flow("normal", st, False), Flow("normal", st, True)]
         return [Flow("normal", st, False)]
@@ -567,13 +636,16 @@ class Interpreter:
         return _merge(out)
 
     def loop(self, node: Loop, st: State) -> list[Flow]:
+        """Two iterations stand for any number. A failed condition that re-enters the body
+        (`until bin/rails db:migrate; do sleep 5; done`) is a retry, not an ignored failure:
+        only a `break` out of that body lets the failure go on."""
         out: list[Flow] = []
-        entry = st
+        entry_handling = st.handling
         current = [Flow("normal", st, False)]
         runs_at_least_once = node.kind == "for" and node.items is not None and len(node.items) > 0 and \
             all(w.literal is not None for w in node.items)
         if not runs_at_least_once:
-            out.append(Flow("normal", self.drop(entry), False))
+            out.append(Flow("normal", self.drop(st), False))
         for _ in range(2):
             nxt: list[Flow] = []
             for f in current:
@@ -587,7 +659,8 @@ class Interpreter:
                         if r.kind != "normal":
                             out.append(r)
                         elif go_on(r):
-                            body_states.append(self.drop(r.state))
+                            body_states.append(replace(r.state, handling=r.state.handling | r.state.pending,
+                                                       pending=frozenset(), pending_reason=""))
                         else:
                             out.append(Flow("normal", self.drop(r.state), False))
                 else:
@@ -595,19 +668,24 @@ class Interpreter:
                 for bs in body_states:
                     for r in self.ev(node.body, bs):
                         if r.kind == "break":
-                            out.append(Flow("normal", r.state, False))
+                            given_up = r.state.handling - entry_handling
+                            for cause in given_up:
+                                self.fate([cause], WARNS if cause in r.state.warned else SILENT,
+                                          f"the `{node.kind}` loop on {self.at(node)} stops retrying (`break`) "
+                                          f"and the script goes on")
+                            out.append(Flow("normal", replace(r.state, handling=entry_handling), False))
                         elif r.kind in ("normal", "continue"):
                             nxt.append(Flow("normal", r.state, r.failed if r.kind == "normal" else False))
                         else:
                             out.append(r)
             current = _merge(nxt)
             if node.condition is None:
-                out.extend(current)
+                out.extend(replace(f, state=replace(f.state, handling=entry_handling)) for f in current)
         return _merge(out)
 
     def subshell(self, body: Node, st: State, fresh: State | None = None) -> list[Flow]:
         """A child shell: exit ends only it; its variables and options do not come back."""
-        inner = fresh or st
+        inner = fresh or replace(st, functions=st.functions.new_child())
         entry_handling = inner.handling
         flows = self.ev(body, inner) if not isinstance(body, tuple) else self.seq(body, inner)
         out = []
@@ -617,18 +695,31 @@ class Interpreter:
             failed = f.failed
             if f.kind in ("exit", "return"):
                 pending = pending | (s.handling - entry_handling)
-            merged = replace(st, must=s.must, may=s.may, warned=s.warned, pending=pending,
+            merged = replace(st, must=s.must, may=s.may, warned=s.warned, pending=pending, background=s.background,
                              pending_reason=s.pending_reason, handling=st.handling, envs=st.envs)
             out.append(Flow("normal", merged, failed))
         return _merge(out)
 
     def background(self, node: Background, st: State) -> list[Flow]:
+        """`cmd &` returns 0 at once; only `wait PID` gets its status back."""
         out = []
         for f in self.subshell(node.body, st):
-            self.fate(f.state.pending, SILENT, f"it runs in the background (`&`, {self.at(node)}): "
-                                               f"nothing waits for its status")
-            out.append(Flow("normal", replace(f.state, pending=frozenset()), False))
+            for cause in f.state.pending:
+                self.background_reason[cause] = f"it runs in the background (`&`, {self.at(node)}) and nothing " \
+                                                f"waits for its status (`wait \"$pid\"` would)"
+            out.append(Flow("normal", replace(f.state, pending=frozenset(),
+                                              background=f.state.background | f.state.pending), False))
         return _merge(out)
+
+    def wait(self, args: tuple[Word, ...], st: State, node: Command) -> list[Flow]:
+        jobs = st.background
+        st = replace(st, background=frozenset())
+        if not jobs:
+            return [Flow("normal", st, False)]
+        if not args:
+            self.fate(jobs, SILENT, f"`wait` without a job id ({self.at(node)}) returns 0 whatever the job's status")
+            return [Flow("normal", st, False)]
+        return [Flow("normal", st, False), Flow("normal", replace(st, pending=jobs), True)]
 
     def pipeline(self, node: Pipeline, st: State) -> list[Flow]:
         state = st
@@ -672,8 +763,13 @@ class Interpreter:
                     status_causes = st.pending
                 elif p.kind == "var" and p.text in st.status_vars:
                     status_causes = st.status_vars[p.text]
+                    for cause in status_causes:
+                        self.captured.pop(cause, None)
         base = replace(st, pending=frozenset(), pending_reason="")
         if status_causes is not None:
+            for cause in status_causes:
+                if cause in self.by_id:
+                    self.by_id[cause].status_tested = True
             text = " ".join(o if isinstance(o, str) else (o.literal or "$") for o in ops)
             nonzero = bool(re.search(r"(-ne|!=|-gt)\s*0\b|0\s*(-ne|!=|-lt)", text))
             zero = bool(re.search(r"(-eq|==?)\s*0\b|0\s*(-eq|==?)", text))
@@ -804,6 +900,9 @@ class Interpreter:
             value = a.value
             if value is not None and any(p.kind == "param" and p.text == "?" for p in value.parts):
                 status_vars[a.name] = st.pending
+                for cause in st.pending:
+                    self.captured[cause] = a.name
+                st = replace(st, pending=frozenset(), pending_reason="")
             elif value is not None and value.substitutions:
                 for body in value.substitutions:
                     flows = self.subshell(body, replace(st, capturing=True))
@@ -851,6 +950,8 @@ class Interpreter:
             return [Flow(name, st, failed, reason=reason)]
         if name in ("break", "continue"):
             return [Flow(name, st, False)]
+        if name == "wait":
+            return self.wait(args, st, node)
         if name in ("source", "."):
             return self.source(node, args, st)
         if name == "false":
@@ -1015,16 +1116,17 @@ class Interpreter:
                 ex.may_before |= may
                 ex.env = ex.env.join(env)
             ex.output_used = ex.output_used or st.capturing
+            ex.status_tested = ex.status_tested or st.suppressed is not None
             ex.disables_env_check = ex.disables_env_check or disables
             ids.append(ex.id)
-            must, may = must | {ex.id}, may | {ex.id}
+            must, may = must.add(ex.id), may.add(ex.id)
         ok = replace(st, must=must, may=may)
         if launch.masks_status:
             for i in ids:
                 self.by_id[i].fates.append(Fate(SILENT, launch.masks_status))
                 self.by_id[i].masked = launch.masks_status
             return [Flow("normal", ok, False)]
-        failed = replace(st, may=may - {ids[-1]}, pending=frozenset(ids))
+        failed = replace(st, may=may - IdSet.of([ids[-1]]), pending=frozenset(ids))
         return [Flow("normal", ok, False), Flow("normal", failed, True)]
 
     def shell(self, node: Command, launch: Launch, run: ShellRun, st: State) -> list[Flow]:
@@ -1042,7 +1144,7 @@ class Interpreter:
                 flows = self.ev(body, st)
             else:
                 fresh = replace(st, errexit=run.errexit, pipefail=False, suppressed=None, positional=None,
-                                functions={}, variables={}, status_vars={}, remote=False,
+                                functions=ChainMap(), variables={}, status_vars={}, remote=False,
                                 via=st.via + launch.via)
                 flows = self.subshell(body, st, fresh=fresh)
         finally:
@@ -1057,13 +1159,21 @@ class Interpreter:
 
 
 def file_environment(parts: Iterable[str]) -> str | None:
-    """`ops/staging/init-db.sh` → staging; `deploy-local.sh` → development; file name first."""
+    """`ops/staging/init-db.sh` → staging; `deploy-local.sh` → development.
+
+    The file name's tokens first, then whole folder names from the nearest up: a folder
+    called `dev-portal` names an app, not an environment.
+    """
     parts = list(parts)
-    for part in reversed(parts):
-        tokens = [t for t in re.split(r"[-_.\s/]+", part.lower()) if t]
-        found = {ENV_ALIASES[t] for t in tokens if t in ENV_ALIASES}
-        if len(found) == 1:
-            return found.pop()
+    if not parts:
+        return None
+    tokens = [t for t in re.split(r"[-_.\s]+", parts[-1].lower()) if t]
+    found = {ENV_ALIASES[t] for t in tokens if t in ENV_ALIASES}
+    if len(found) == 1:
+        return found.pop()
+    for folder in reversed(parts[:-1]):
+        if folder.lower() in ENV_ALIASES:
+            return ENV_ALIASES[folder.lower()]
     return None
 
 

@@ -477,6 +477,25 @@ def classify(words: tuple[Word, ...], stdin: Heredoc | None) -> Launch:
                 if text in ("--exit-code", "-x"):
                     exit_code = True
                 k += 2 if text in HEROKU_VALUE else 1
+            # The heroku CLI takes its own flags after the command too; only `--` ends them.
+            rest: list[Word] = []
+            m = k
+            while m < len(words):
+                text = _lit(words[m])
+                if text == "--":
+                    rest.extend(words[m + 1:])
+                    break
+                if text in ("--exit-code", "-x"):
+                    exit_code = True
+                    m += 1
+                elif text in HEROKU_VALUE:
+                    m += 2
+                elif text is not None and text.startswith(tuple(f"{o}=" for o in HEROKU_VALUE if o.startswith("--"))):
+                    m += 1
+                else:
+                    rest.append(words[m])
+                    m += 1
+            words = tuple(words[:k]) + tuple(rest)
             via.append("heroku run")
             remote = True
             if not exit_code:

@@ -41,29 +41,31 @@ class ParsedFile:
     data: bytes  # normalized
     tree: "tree_sitter.Tree"
     error_rows: tuple[tuple[int, int], ...]  # 0-based (first row, last row) of each unparsed region
+    line_starts: tuple[int, ...] = ()
 
     def line_text(self, row: int) -> str:
-        lines = self.data.split(b"\n")
-        if 0 <= row < len(lines):
-            return lines[row].decode("utf-8", "replace")
-        return ""
+        if not 0 <= row < len(self.line_starts):
+            return ""
+        start = self.line_starts[row]
+        end = self.data.find(b"\n", start)
+        return self.data[start:end if end >= 0 else len(self.data)].decode("utf-8", "replace")
 
     def char_column(self, pos: Pos) -> int:
         """1-based character column of a byte position (tabs count as one, like ShellCheck)."""
-        start = _line_start(self.data, pos.row)
-        if start < 0:
+        if not 0 <= pos.row < len(self.line_starts):
             return pos.col + 1
+        start = self.line_starts[pos.row]
         return len(self.data[start:start + pos.col].decode("utf-8", "replace")) + 1
 
 
-def _line_start(data: bytes, row: int) -> int:
-    offset = 0
-    for _ in range(row):
-        offset = data.find(b"\n", offset)
-        if offset < 0:
-            return -1
-        offset += 1
-    return offset
+def line_starts(data: bytes) -> tuple[int, ...]:
+    starts = [0]
+    find = data.find
+    at = find(b"\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = find(b"\n", at + 1)
+    return tuple(starts)
 
 
 def error_regions(tree: "tree_sitter.Tree") -> tuple[tuple[int, int], ...]:
@@ -92,4 +94,4 @@ def error_regions(tree: "tree_sitter.Tree") -> tuple[tuple[int, int], ...]:
 def parse_file(path: str, raw: bytes) -> ParsedFile:
     data = normalize(raw)
     tree = parse_tree(data)
-    return ParsedFile(path=path, data=data, tree=tree, error_rows=error_regions(tree))
+    return ParsedFile(path=path, data=data, tree=tree, error_rows=error_regions(tree), line_starts=line_starts(data))

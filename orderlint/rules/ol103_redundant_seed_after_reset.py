@@ -1,3 +1,4 @@
+from orderlint.flow import IdSet
 from orderlint.model import Severity
 from orderlint.rails import RESETS_AND_SEEDS
 from orderlint.rules import Finding, Rule, related, where
@@ -36,10 +37,11 @@ class RedundantSeedAfterReset(Rule):
     summary = "`db:seed` after `db:reset`/`db:setup` on the same path"
 
     def check(self, script):
+        resets = IdSet.of(i.id for i in script.invocations if i.base in RESETS_AND_SEEDS and i.scope is None)
         for inv in script.invocations:
             if inv.task != "db:seed":
                 continue
-            for before_id in sorted(inv.must_before):
+            for before_id in inv.must_before & resets:
                 reset = script.by_id(before_id)
                 if reset is not None and reset.base in RESETS_AND_SEEDS and reset.scope is None:
                     yield Finding.at(

@@ -1,6 +1,8 @@
 from orderlint.model import Severity
-from orderlint.rails import MIGRATES
 from orderlint.rules import Finding, Rule
+
+
+MIGRATION_TASKS = frozenset({"db:migrate", "db:prepare"})  # with their `:NAME` forms
 
 
 class IncompleteMigrationFlow(Rule):
@@ -44,7 +46,7 @@ class IncompleteMigrationFlow(Rule):
     summary = "a flow migrates one database of the app but never the other"
 
     def check(self, script):
-        migrations = [i for i in script.invocations if i.base in MIGRATES]
+        migrations = [i for i in script.invocations if i.base in MIGRATION_TASKS]
         if not migrations:
             return
         envs = None

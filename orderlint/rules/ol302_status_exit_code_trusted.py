@@ -4,8 +4,9 @@ from orderlint.rules import Finding, Rule
 
 class StatusExitCodeTrusted(Rule):
     """## What it does
-    Reports `db:migrate:status` used as a check through its exit status, its output never
-    read.
+    Reports `db:migrate:status` used as a check through its exit status (in an `if`, a
+    `&&`/`||` list, or a `$?` test), its output never read. Printing the table for an
+    operator is fine.
 
     ## Why is this bad?
     `db:migrate:status` prints a table and exits 0 even when migrations are pending (`down`
@@ -41,7 +42,7 @@ class StatusExitCodeTrusted(Rule):
 
     def check(self, script):
         for inv in script.invocations:
-            if inv.base == "db:migrate:status" and not inv.output_used:
+            if inv.base == "db:migrate:status" and inv.status_tested and not inv.output_used:
                 yield Finding.at(
                     inv,
                     f"`{inv.task}` exits 0 even when migrations are pending; use "

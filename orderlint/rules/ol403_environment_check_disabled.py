@@ -1,11 +1,13 @@
 from orderlint.model import Severity
+from orderlint.rails import DESTRUCTIVE
 from orderlint.rules import Finding, Rule
 
 
 class EnvironmentCheckDisabled(Rule):
     """## What it does
-    Reports `DISABLE_DATABASE_ENVIRONMENT_CHECK=1` on a Rails task in a script that can run
-    in production.
+    Reports `DISABLE_DATABASE_ENVIRONMENT_CHECK=1` on a destructive Rails task (the ones
+    Rails guards: `db:drop`, `db:reset`, `db:schema:load`, `db:truncate_all`, …) in a script
+    that can run in production.
 
     ## Why is this bad?
     Rails refuses `db:drop`, `db:schema:load`, `db:truncate_all` and friends against a
@@ -35,7 +37,7 @@ class EnvironmentCheckDisabled(Rule):
 
     def check(self, script):
         for inv in script.invocations:
-            if inv.disables_env_check and inv.environment.may_be("production"):
+            if inv.disables_env_check and inv.base in DESTRUCTIVE and inv.environment.may_be("production"):
                 yield Finding.at(
                     inv,
                     f"`{inv.task}` runs with DISABLE_DATABASE_ENVIRONMENT_CHECK=1 and this script can run in "
