@@ -31,7 +31,8 @@ EN: dict[str, str] = {
     "step_db_primary": "on the primary database ({db})",
     "step_db_secondary": "on the other databases ({db})",
     "step_db_named": "on {db}",
-    "migrations_pattern": "the migration tasks (`db:migrate`, `db:prepare`, `db:setup`, `db:reset`, `db:schema:load`…)",
+    "migrations_pattern": "the migration tasks (`db:migrate`, `db:prepare`, `db:setup`, `db:reset`, "
+                          "`db:schema:load`…)",
     "rules_head": "**And**:",
     "rule_blocking": "tasks on the primary database are **blocking**: if one fails, the script stops",
     "rule_nonblocking": "queue tasks are **non-blocking**: if one fails, the script logs a warning and goes on",
@@ -126,8 +127,8 @@ EN: dict[str, str] = {
     # attention
     "attention": "⚠️ Points of attention",
     "att_reset": "Destructive tasks (resets)",
-    "att_reset_none": "✅ No destructive task (`db:reset`, `db:drop`, `db:schema:load`, `db:truncate_all`…) in these "
-                      "scripts.",
+    "att_reset_none": "✅ No destructive task (`db:reset`, `db:drop`, `db:schema:load`, `db:truncate_all`…) in "
+                      "these scripts.",
     "att_behaviour": "**Behaviour**: {task} does: {what}",
     "att_runs": "**Runs in**: {where}",
     "att_touches_only": "✅ touches only {db}",
@@ -383,8 +384,8 @@ FR: dict[str, str] = {
     "order_all": "**Ordre confirmé dans tous les scripts** :",
     "order_some": "**Ordre** :",
     "separation": "**Séparation** :",
-    "sep_ok": "✅ {dbs} sont indépendantes : aucune tâche n'agit sur les deux ; les jobs en queue survivent à toute "
-              "opération sur {primary}",
+    "sep_ok": "✅ {dbs} sont indépendantes : aucune tâche n'agit sur les deux ; les jobs en queue survivent à "
+              "toute opération sur {primary}",
     "sep_bad": "❌ {dbs} ne sont **pas** indépendantes : {why}",
     "sep_single": "➖ une seule base : rien à séparer",
     "sep_migrate": "{task} agit sur les deux ({codes})",
@@ -399,8 +400,8 @@ FR: dict[str, str] = {
     "ver_ok": "✅ les migrations en attente sont vérifiées après chaque migration de déploiement",
     "ver_bad": "❌ {codes}",
     "environments": "**Environnements** :",
-    "env_ok": "✅ aucune tâche destructive hors développement, chaque tâche limitée à une base existe là où elle "
-              "s'exécute",
+    "env_ok": "✅ aucune tâche destructive hors développement, chaque tâche limitée à une base existe là où "
+              "elle s'exécute",
     "env_bad": "❌ {codes}",
     "all_findings": "**Constats** : {count}",
     "no_findings": "**Constats** : aucun",

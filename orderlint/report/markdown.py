@@ -395,13 +395,11 @@ class Audit:
         return models
 
     def section_findings(self, section: Section) -> list[Diagnostic]:
-        places = {(section.path, None)}
-        if section.kind in ("entry", "delegating", "standalone"):
-            places |= {(i.path, i.line) for i in section.invocations}
-        out = [d for d in self.diagnostics if (d.path, None) in places or (d.path, d.line) in places]
+        """A library's findings are those in its file; a script's, those in its file or on its tasks."""
         if section.kind == "library":
-            out = [d for d in self.diagnostics if d.path == section.path]
-        return out
+            return [d for d in self.diagnostics if d.path == section.path]
+        places = {(i.path, i.line) for i in section.invocations}
+        return [d for d in self.diagnostics if d.path == section.path or (d.path, d.line) in places]
 
     # -- rendering: header and policy --------------------------------------------------------
     def all_db_labels(self) -> list[str]:
@@ -419,8 +417,9 @@ class Audit:
         t = self.t
         dbs = " & ".join(self.all_db_labels()) or "Rails"
         files = self.results.files
-        libraries = len(self.results.used_by) + len([s for s in self.standalone])
         entries = len(self.entries)
+        entry_paths = {s.path for s in self.entries}
+        libraries = len(set(self.results.used_by) - entry_paths) + len(self.standalone)
         sources = []
         for model in self.models:
             if not model.from_file:
@@ -632,8 +631,8 @@ class Audit:
             for d in others:
                 by_code.setdefault(d.code, []).append(d)
             for c, ds in by_code.items():
-                where = self.diag_places(ds, section.path)
-                lines.append(f"- {SEVERITY_ICON[max(d.severity for d in ds)]} **{c}** {text(ds[0].name)}{t('colon')}{where}")
+                icon = SEVERITY_ICON[max(d.severity for d in ds)]
+                lines.append(f"- {icon} **{c}** {text(ds[0].name)}{t('colon')}{self.diag_places(ds, section.path)}")
         return lines
 
     # -- Mermaid --------------------------------------------------------------------------------
@@ -914,9 +913,9 @@ class Audit:
             changing = [s for s in sites if s.inv.touches_primary and s.inv.base not in READ_ONLY]
             lines += [f"**{plabel}**{t('colon').rstrip()}", f"- {t('att_blocking', db=plabel)}"]
             lines += [f"  - {self.evidence(s)}" for s in changing] or [f"  - {t('att_none')}"]
-            bad = [d for s in changing for d in self.diags_at(s.inv, ("OL201",))]
+            bad = [s for s in changing if self.diags_at(s.inv, ("OL201",))]
             if bad:
-                lines.append(f"- {t('att_blocking_bad', where=self.cite([s for s in changing if self.diags_at(s.inv, ('OL201',))], ('OL201',)))}")
+                lines.append(f"- {t('att_blocking_bad', where=self.cite(bad, ('OL201',)))}")
             elif changing:
                 lines.append(f"- {t('att_blocking_ok', db=plabel)}")
             lines.append("")
@@ -963,18 +962,21 @@ class Audit:
                 for check in checks:
                     if any(n != check.primary for n in check.databases):
                         covered_secondary = True
+                    task, where = code(check.task), self.places([check])
                     if self.diags_at(check, ("OL302",)):
-                        lines.append(f"- {t('verify_trusted', script=name, task=code(check.task), where=self.places([check]))}")
+                        lines.append(f"- {t('verify_trusted', script=name, task=task, where=where)}")
                     else:
                         output = t("verify_output") if check.output_used else ""
-                        lines.append(f"- {t('verify_check', script=name, task=code(check.task), where=self.places([check]), output=output, dbs=self.dbs_text(model, check.databases))}")
+                        dbs = self.dbs_text(model, check.databases)
+                        lines.append("- " + t("verify_check", script=name, task=task, where=where, output=output,
+                                              dbs=dbs))
                 if checks:
                     continue
                 missing = [d for d in self.diagnostics if d.code == "OL301"
                            and (d.path == script.path or any((d.path, d.line) == (i.path, i.line)
                                                              for i in script.invocations))]
                 if missing:
-                    lines.append(f"- {t('verify_missing', script=name)} ({', '.join(sorted({d.code for d in missing}))})")
+                    lines.append(f"- {t('verify_missing', script=name)} ({self.codes_text(missing)})")
                 elif script.environment.only_development():
                     lines.append(f"- {t('verify_dev', script=name)}")
                 else:
