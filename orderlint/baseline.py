@@ -68,8 +68,9 @@ def _keys(diagnostics, results, folder: Path) -> list[tuple[Key, Diagnostic]]:
 
 def write_baseline(path: Path, diagnostics, results) -> None:
     counts = Counter(key for key, _ in _keys(diagnostics, results, Path(path).parent))
+    ordered = sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))  # path, rule, content
     findings = [{"rule": rule, "path": file, "content": content, "count": count}
-                for (rule, file, content), count in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2]))]
+                for (rule, file, content), count in ordered]
     # One finding per line: a baseline diffs well in review.
     rows = ",\n".join("    " + json.dumps(f, ensure_ascii=False) for f in findings)
     text = (f'{{\n  "version": {VERSION},\n  "tool": "orderlint",\n  "findings": ['
@@ -90,7 +91,8 @@ def read_baseline(path: Path) -> Counter:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise OrderlintError(f"{path}:{exc.lineno}:{exc.colno}: not a valid baseline: invalid JSON ({exc.msg})") from None
+        raise OrderlintError(f"{path}:{exc.lineno}:{exc.colno}: not a valid baseline: "
+                             f"invalid JSON ({exc.msg})") from None
     if not isinstance(data, dict) or "version" not in data or "findings" not in data:
         raise OrderlintError(f"{path}: not an orderlint baseline (expected an object with \"version\" and "
                              f"\"findings\"; write one with --write-baseline)")

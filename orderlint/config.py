@@ -22,8 +22,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from orderlint.flow import normalize_env
 from orderlint.model import OrderlintError, Severity
-from orderlint.policy import DEFAULT_POLICY, MIGRATIONS, Policy, Step
+from orderlint.policy import MIGRATIONS, Policy, Step
 from orderlint.settings import Settings
 
 if sys.version_info >= (3, 11):
@@ -297,32 +298,42 @@ def _databases(reader: Reader, value: Any) -> dict:
     what = "a table of environment → database name → settings"
     envs = reader.table("databases", value, what)
     out: dict = {}
-    for env, dbs in envs.items():
+    given: dict[str, str] = {}
+    for name_given, dbs in envs.items():
+        env = normalize_env(name_given)  # `prod` is production, as in script names
+        if env in given:
+            raise reader.error(f"'databases': '{given[env]}' and '{name_given}' are the same environment")
+        given[env] = name_given
         if isinstance(dbs, list):
-            out[env] = list(reader.strings(f"databases.{env}", dbs, "a table of databases or an array of names"))
+            out[env] = list(reader.strings(f"databases.{name_given}", dbs,
+                                           "a table of databases or an array of names"))
             continue
-        dbs = reader.table(f"databases.{env}", dbs, "a table of database name → settings")
+        dbs = reader.table(f"databases.{name_given}", dbs, "a table of database name → settings")
         out[env] = {}
         for name, cfg in dbs.items():
-            cfg = reader.table(f"databases.{env}.{name}", cfg, "a table such as { adapter = \"postgresql\" }")
-            reader.unknown_keys(cfg, DATABASE_KEYS, f"databases.{env}.{name}")
+            cfg = reader.table(f"databases.{name_given}.{name}", cfg, "a table such as { adapter = \"postgresql\" }")
+            reader.unknown_keys(cfg, DATABASE_KEYS, f"databases.{name_given}.{name}")
             for key in ("adapter", "database"):
                 if key in cfg:
-                    reader.string(f"databases.{env}.{name}.{key}", cfg[key])
+                    reader.string(f"databases.{name_given}.{name}.{key}", cfg[key])
             if "migrations_paths" in cfg and not isinstance(cfg["migrations_paths"], str):
-                reader.strings(f"databases.{env}.{name}.migrations_paths", cfg["migrations_paths"],
+                reader.strings(f"databases.{name_given}.{name}.migrations_paths", cfg["migrations_paths"],
                                "a string or an array of strings")
             for key in ("database_tasks", "replica"):
                 if key in cfg and not isinstance(cfg[key], bool):
-                    raise reader.error(f"'databases.{env}.{name}.{key}' must be a boolean, not {_type_name(cfg[key])}")
+                    raise reader.error(f"'databases.{name_given}.{name}.{key}' must be a boolean, "
+                                       f"not {_type_name(cfg[key])}")
             out[env][name] = dict(cfg)
     return out
 
 
 def _per_file_ignores(reader: Reader, value: Any, folder: Path) -> dict[str, tuple[str, ...]]:
     table = reader.table("per-file-ignores", value, "a table of glob → array of rule codes")
-    return {_anchored_glob(folder, glob, name_globs=True): reader.codes(f"per-file-ignores.\"{glob}\"", codes)
-            for glob, codes in table.items()}
+    out: dict[str, tuple[str, ...]] = {}
+    for glob, codes in table.items():
+        parsed = reader.codes(f"per-file-ignores.\"{glob}\"", codes)
+        out[_anchored_glob(folder, glob, name_globs=True)] = tuple("OL" if c == "ALL" else c for c in parsed)
+    return out
 
 
 def _severity(reader: Reader, value: Any) -> dict[str, Severity]:
@@ -524,5 +535,4 @@ def describe_settings(settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["load_settings", "describe_settings", "find_config", "read_config", "settings_from_file", "KEYS",
-           "DEFAULT_POLICY"]
+__all__ = ["load_settings", "describe_settings", "find_config", "read_config", "settings_from_file", "KEYS"]

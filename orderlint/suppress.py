@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 
-from orderlint.model import Diagnostic, Severity
+from orderlint.model import Diagnostic, Pos, Severity
 from orderlint.parse import ParsedFile, parse_file
 
 UNUSED = "OL004"
@@ -123,9 +123,7 @@ def read_directives(pf: ParsedFile) -> list[Directive]:
     return out
 
 
-def _pos(point):
-    from orderlint.model import Pos
-
+def _pos(point) -> Pos:
     return Pos(point[0], point[1])
 
 
@@ -147,13 +145,18 @@ def _parse(path: str, line: int, column: int, end_column: int, text: str, body: 
         d.problem = f"`{kind}` needs rule codes: `# orderlint: {kind}=OL202 -- reason`"
         return d
     d.kind = kind
-    codes = [c.strip() for c in match.group("codes").split(",") if c.strip()]
-    d.codes = tuple(c.upper() for c in codes if not code_problem(c, prefixes=False))
-    bad = [c for c in codes if code_problem(c, prefixes=False)]
-    if bad:
-        d.problem = "; ".join(f"{code_problem(c, prefixes=False)}{'' if code_problem(c) is None else suggest_code(c)}"
-                              for c in bad)
     d.reason = (match.group("reason") or "").strip()
+    good, problems = [], []
+    for code in (c.strip() for c in match.group("codes").split(",") if c.strip()):
+        problem = code_problem(code, prefixes=False)
+        if problem is None:
+            good.append(code.upper())
+        elif code_problem(code) is None:  # a prefix: directives name whole codes
+            problems.append(problem)
+        else:
+            problems.append(problem + suggest_code(code))
+    d.codes = tuple(good)
+    d.problem = "; ".join(problems) or None
     return d
 
 

@@ -299,7 +299,10 @@ def test_per_file_ignores(tmp_path):
         "ops/dev/a.sh": QUEUE_ABORTS,
         "ops/b.sh": QUEUE_ABORTS,
         "ops/old/legacy.sh": QUEUE_ABORTS,
+        "ops/vendor-x/c.sh": QUEUE_ABORTS,
     })
+    (tmp_path / ".orderlint.toml").write_text((tmp_path / ".orderlint.toml").read_text()
+                                              + '"ops/vendor-x/*" = ["ALL"]\n')
     assert codes(tmp_path) == Counter({("ops/b.sh", 5, "OL202"): 1})
     # anchored at the config folder, whatever the current directory
     assert codes(tmp_path / "ops", ".") == Counter({("b.sh", 5, "OL202"): 1})
@@ -363,7 +366,7 @@ def test_databases_model(tmp_path):
             queue = { adapter = "sqlite3", database = "storage/queue.sqlite3" }
             cache = { adapter = "sqlite3", database_tasks = false }
             [databases]
-            development = ["primary"]
+            dev = ["primary"]
             """,
         "ops/production/migrate.sh": "#!/bin/bash\nset -e\nbin/rails db:migrate\n",
         "ops/dev/migrate.sh": "#!/bin/bash\nset -e\nbin/rails db:migrate\nbin/rails db:migrate:queue\n",
@@ -571,6 +574,8 @@ ERRORS = [
      ".orderlint.toml: unknown key 'adaptor' in [databases.production.queue]; did you mean 'adapter'?"),
     ("databases = { production = { queue = { replica = \"yes\" } } }",
      ".orderlint.toml: 'databases.production.queue.replica' must be a boolean, not a string"),
+    ("databases = { prod = [\"primary\"], production = [\"primary\"] }",
+     ".orderlint.toml: 'databases': 'prod' and 'production' are the same environment"),
     ("rails-version = 7.1", ".orderlint.toml: 'rails-version' must be a string such as \"7.1\", not a number"),
     ("rails-version = \"seven\"", ".orderlint.toml: 'rails-version' must be a version such as \"7.1\", "
                                   "not 'seven'"),
@@ -640,3 +645,14 @@ def test_errors_even_with_show_settings(tmp_path):
     write_config(tmp_path, "fail-levle = \"error\"\n")
     assert error(tmp_path, "--show-settings") == (".orderlint.toml: unknown key 'fail-levle' in the top level; "
                                                   "did you mean 'fail-level'?")
+
+
+def test_the_readme_example_is_valid(tmp_path):
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    project(tmp_path, {"pyproject.toml": example, "config/database.yml": "production: {}\n"})
+    proc = run_cli("--show-settings", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert 'name = "asset build"' in out and '"OL501" = "error"' in out

@@ -266,7 +266,8 @@ def test_library_outside_the_scanned_paths(tmp_path):
         f"# orderlint: disable=OL202 -- on purpose\nmigrate_queue() {{\n  {QUEUE}\n}}\n"
         "# orderlint: disable=OL401 -- used by ops/dev scripts only\nreset() {\n  bin/rails db:reset\n}\n")
     (tmp_path / "ops").mkdir()
-    (tmp_path / "ops" / "a.sh").write_text(HEAD + "source \"$(dirname \"$0\")/../lib/q.sh\"\nbin/rails db:migrate:primary\nmigrate_queue\n")
+    (tmp_path / "ops" / "a.sh").write_text(
+        HEAD + "source \"$(dirname \"$0\")/../lib/q.sh\"\nbin/rails db:migrate:primary\nmigrate_queue\n")
     proc = run_cli("ops", "--format", "json", cwd=tmp_path)
     # suppressed from the library; its directive for other scripts is not reported as unused
     assert json.loads(proc.stdout)["diagnostics"] == []
