@@ -54,6 +54,7 @@ class Invocation:
     environment: EnvSet
     on_failure: str
     reason: str
+    fix: str  # how to make a failure stop the script, when it does not
     fallback: frozenset[int]  # executions a failure handler runs
     via: tuple[str, ...]
     arguments: tuple[str, ...]
@@ -63,6 +64,7 @@ class Invocation:
     status_tested: bool
     disables_env_check: bool
     functions: tuple[str, ...]
+    calls: tuple = ()  # CallSite chain from the entry script to the function naming the task
 
     @property
     def touches_primary(self) -> bool:
@@ -272,11 +274,12 @@ class Analyzer:
             id=ex.id, script=ex.script, path=ex.word.path, line=ex.line, column=column,
             end_line=ex.word.end.row + 1, end_column=end_column, task=ex.task, base=base, scope=scope,
             databases=databases_touched(ex.task, model, envs), primary=model.primary(envs),
-            environment=ex.env, on_failure=outcome, reason=ex.reason(outcome), fallback=fallback,
+            environment=ex.env, on_failure=outcome, reason=ex.reason(outcome), fix=ex.fix(outcome), fallback=fallback,
             via=ex.via, arguments=ex.arguments, must_before=ex.must_before,
             may_before=ex.may_before, output_used=ex.output_used, status_tested=ex.status_tested,
             disables_env_check=ex.disables_env_check,
             functions=tuple(c.function for c in ex.calls if not c.function.startswith("source ")),
+            calls=tuple(c for c in ex.calls if not c.function.startswith("source ")),
         )
 
     def _parsed(self, shown: str) -> ParsedFile | None:

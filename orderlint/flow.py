@@ -174,6 +174,7 @@ class Fate:
     outcome: str  # ABORTS / WARNS / SILENT
     reason: str
     fallback: frozenset[int] = frozenset()  # executions run by the failure handler
+    fix: str = ""  # how to make the failure stop the script
 
 
 @dataclass
@@ -221,6 +222,9 @@ class Execution:
     def reason(self, outcome: str) -> str:
         return next((f.reason for f in self.fates if f.outcome == outcome), "")
 
+    def fix(self, outcome: str) -> str:
+        return next((f.fix for f in self.fates if f.outcome == outcome), "")
+
 
 @dataclass(frozen=True, slots=True)
 class FlowNote:
@@ -246,6 +250,8 @@ class State:
     may: IdSet = NO_IDS  # … on some path here
     pending: frozenset[int] = frozenset()  # executions whose failure is the current status
     pending_reason: str = ""
+    pending_fix: str = ""
+    errexit_origin: str = "the script never enables `set -e`"  # why errexit is off, when it is
     handling: frozenset[int] = frozenset()  # executions whose failure led into this handler
     warned: frozenset[int] = frozenset()
     status_vars: dict = field(default_factory=dict)  # rc=$? captures: name -> frozenset
@@ -417,11 +423,12 @@ class Interpreter:
         key = (code, path, start)
         self.notes.setdefault(key, FlowNote(code, path, start, end, message))
 
-    def fate(self, ids: Iterable[int], outcome: str, reason: str, fallback: frozenset[int] = frozenset()) -> None:
+    def fate(self, ids: Iterable[int], outcome: str, reason: str, fallback: frozenset[int] = frozenset(),
+             fix: str = "") -> None:
         for i in ids:
             ex = self.by_id.get(i)
             if ex is not None and not ex.masked:
-                fate = Fate(outcome, reason, fallback)
+                fate = Fate(outcome, reason, fallback, fix)
                 if fate not in ex.fates:
                     ex.fates.append(fate)
 
@@ -435,8 +442,9 @@ class Interpreter:
     def drop(self, st: State) -> State:
         """The current status is overwritten: failures nobody looked at continue silently."""
         if st.pending:
-            self.fate(st.pending, SILENT, st.pending_reason or "its exit status is never checked")
-            st = replace(st, pending=frozenset(), pending_reason="")
+            self.fate(st.pending, SILENT, st.pending_reason or "its exit status is never checked",
+                      fix=st.pending_fix)
+            st = replace(st, pending=frozenset(), pending_reason="", pending_fix="")
         return st
 
     # -- entry ---------------------------------------------------------------------------
@@ -445,7 +453,8 @@ class Interpreter:
         for f in flows:
             if not (f.kind == "exit" and f.failed):  # a script that stops ignores nothing more
                 for cause in f.state.background:
-                    self.fate([cause], SILENT, self.background_reason.get(cause, "it runs in the background"))
+                    self.fate([cause], SILENT, self.background_reason.get(cause, "it runs in the background"),
+                              fix='`wait "$pid"` for it, under `set -e`')
             causes = f.state.pending | f.state.handling
             if f.kind == "exit":
                 self.fate(causes, ABORTS, f.reason or "the script exits")
@@ -454,7 +463,8 @@ class Interpreter:
             else:
                 self.drop(f.state)
         for cause, variable in self.captured.items():
-            self.fate([cause], SILENT, f"its status is saved in `{variable}` but never checked")
+            self.fate([cause], SILENT, f"its status is saved in `{variable}` but never checked",
+                      fix=f'`[ "${variable}" -eq 0 ] || exit "${variable}"`')
         return flows
 
     # -- sequences -----------------------------------------------------------------------
@@ -473,8 +483,16 @@ class Interpreter:
                         done.append(Flow("exit", r.state, True, reason="`set -e` stops the script when it fails"))
                     else:
                         if r.failed and r.state.pending:
-                            why = r.exempt or r.state.suppressed or "errexit is off (no `set -e`)"
-                            r = replace(r, state=replace(r.state, pending_reason=why))
+                            if r.exempt:
+                                why, fix = r.exempt, "test it instead: `if ! …; then exit 1; fi`"
+                            elif r.state.suppressed:
+                                why = f"`set -e` is ignored here because {r.state.suppressed}"
+                                fix = "call it as a plain command, or add `|| return 1` after the task"
+                            elif not r.state.errexit:
+                                why, fix = r.state.errexit_origin, "`set -e` first, or `|| exit 1` after the task"
+                            else:
+                                why, fix = "its exit status is never checked", "`|| exit 1` after the task"
+                            r = replace(r, state=replace(r.state, pending_reason=why, pending_fix=fix))
                         following.append(r)
             current = _merge(following)
             if not current:
@@ -532,7 +550,8 @@ class Interpreter:
                 fallback = frozenset(f.state.may - st.may)
                 for cause in new:
                     warned = cause in f.state.warned
-                    self.fate([cause], WARNS if warned else SILENT, where, fallback)
+                    self.fate([cause], WARNS if warned else SILENT, where, fallback,
+                              fix="end the handler with `exit 1`")
                 f = replace(f, state=replace(f.state, handling=entry_handling))
             out.append(f)
         return out
@@ -672,7 +691,7 @@ class Interpreter:
                             for cause in given_up:
                                 self.fate([cause], WARNS if cause in r.state.warned else SILENT,
                                           f"the `{node.kind}` loop on {self.at(node)} stops retrying (`break`) "
-                                          f"and the script goes on")
+                                          f"and the script goes on", fix="`exit 1` instead of `break`")
                             out.append(Flow("normal", replace(r.state, handling=entry_handling), False))
                         elif r.kind in ("normal", "continue"):
                             nxt.append(Flow("normal", r.state, r.failed if r.kind == "normal" else False))
@@ -717,7 +736,8 @@ class Interpreter:
         if not jobs:
             return [Flow("normal", st, False)]
         if not args:
-            self.fate(jobs, SILENT, f"`wait` without a job id ({self.at(node)}) returns 0 whatever the job's status")
+            self.fate(jobs, SILENT, f"`wait` without a job id ({self.at(node)}) returns 0 whatever the job's status",
+                      fix='`wait "$pid"`, which returns the job\'s status')
             return [Flow("normal", st, False)]
         return [Flow("normal", st, False), Flow("normal", replace(st, pending=jobs), True)]
 
@@ -732,7 +752,8 @@ class Interpreter:
                 state = join_states(state, f.state)
             if not st.pipefail:
                 self.fate(state.pending, SILENT, f"the pipeline's status is that of `{last_name}` "
-                                                 f"(no `set -o pipefail`, {self.at(node)})")
+                                                 f"(no `set -o pipefail`, {self.at(node)})",
+                          fix="`set -o pipefail`")
             else:
                 stage_pending |= state.pending
             state = replace(state, pending=frozenset(), capturing=st.capturing)
@@ -873,7 +894,8 @@ class Interpreter:
                 for f in flows[1:]:
                     merged = join_states(merged, f.state)
                 self.fate(merged.pending, SILENT, reason or f"it runs inside `{w.raw[:40]}`, a command substitution "
-                                                            f"whose status is discarded ({self.loc(w.path, _line(w.start))})")
+                                                            f"whose status is discarded ({self.loc(w.path, _line(w.start))})",
+                          fix="assign it first (`out=$(…)`), then use `$out`")
                 st = replace(st, must=merged.must, may=merged.may, warned=merged.warned)
         return st
 
@@ -912,7 +934,8 @@ class Interpreter:
                     if masked_by:
                         self.fate(merged.pending, SILENT,
                                   f"`{masked_by} {a.name}=$(…)` on {self.loc(a.value.path if a.value else self.entry_display, _line(a.start))} returns the status of "
-                                  f"`{masked_by}`, not of the command substitution")
+                                  f"`{masked_by}`, not of the command substitution",
+                                  fix=f"declare first, then assign: `{masked_by} {a.name}; {a.name}=$(…)`")
                     else:
                         failed = failed or any(f.failed for f in flows)
                         pending |= merged.pending
@@ -931,7 +954,8 @@ class Interpreter:
         if name is not None and not st.remote and name in st.functions and name not in ("command", "builtin"):
             return self.call(st.functions[name], node, words, st)
         if name in ("set", "shopt"):
-            return [Flow("normal", self.set_options(args, st) if name == "set" else st, False)]
+            return [Flow("normal", self.set_options(args, st, self.loc(words[0].path, _line(node.start)))
+                         if name == "set" else st, False)]
         if name in ("exit", "return"):
             code = args[0].literal if args else None
             if args and code is None:
@@ -986,7 +1010,14 @@ class Interpreter:
             flows = flows[:1]
         return flows
 
-    def set_options(self, args: tuple[Word, ...], st: State) -> State:
+    def set_options(self, args: tuple[Word, ...], st: State, where: str = "") -> State:
+        before = st.errexit
+        st = self._set_options(args, st)
+        if before and not st.errexit:
+            st = replace(st, errexit_origin=f"`set +e` on {where} turns errexit off")
+        return st
+
+    def _set_options(self, args: tuple[Word, ...], st: State) -> State:
         words = [a.literal or "" for a in args]
         k = 0
         while k < len(words):
@@ -1028,7 +1059,8 @@ class Interpreter:
                 if not f.failed:
                     for cause in s.handling - entry_handling:
                         self.fate([cause], WARNS if cause in s.warned else SILENT,
-                                  f"`{fn.name}` returns success after the failure ({self.loc(fn.path, _line(fn.start))})")
+                                  f"`{fn.name}` returns success after the failure ({self.loc(fn.path, _line(fn.start))})",
+                                  fix="`return 1` on failure")
                 out.append(Flow("normal", replace(s, pending=pending, handling=entry_handling), f.failed))
             elif f.kind == "normal":
                 out.append(Flow("normal", s, f.failed))
@@ -1123,7 +1155,7 @@ class Interpreter:
         ok = replace(st, must=must, may=may)
         if launch.masks_status:
             for i in ids:
-                self.by_id[i].fates.append(Fate(SILENT, launch.masks_status))
+                self.by_id[i].fates.append(Fate(SILENT, launch.masks_status, fix="`heroku run --exit-code`"))
                 self.by_id[i].masked = launch.masks_status
             return [Flow("normal", ok, False)]
         failed = replace(st, may=may - IdSet.of([ids[-1]]), pending=frozenset(ids))
@@ -1143,7 +1175,11 @@ class Interpreter:
             if run.same_shell:
                 flows = self.ev(body, st)
             else:
+                launcher = launch.via[-1] if launch.via else "a shell"
                 fresh = replace(st, errexit=run.errexit, pipefail=False, suppressed=None, positional=None,
+                                errexit_origin=f"the shell that `{launcher}` starts on "
+                                               f"{self.loc(node.words[0].path, _line(node.start))} has no `set -e` "
+                                               f"(put `set -e` first in the commands it runs)",
                                 functions=ChainMap(), variables={}, status_vars={}, remote=False,
                                 via=st.via + launch.via)
                 flows = self.subshell(body, st, fresh=fresh)
@@ -1152,7 +1188,7 @@ class Interpreter:
         if launch.masks_status:
             out = []
             for f in flows:
-                self.fate(f.state.pending, SILENT, launch.masks_status)
+                self.fate(f.state.pending, SILENT, launch.masks_status, fix="`heroku run --exit-code`")
                 out.append(Flow("normal", replace(f.state, pending=frozenset()), False))
             return _merge(out)
         return flows

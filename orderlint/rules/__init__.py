@@ -53,8 +53,22 @@ class Rule:
 
 
 def where(inv: "Invocation") -> str:
-    """`line 77` or `ops/lib/db.sh:225` when the task is written in another file than the script."""
-    return f"line {inv.line}" if inv.path == inv.script else f"{inv.path}:{inv.line}"
+    """`line 77`, `ops/lib/db.sh:225`, and the call that reaches a task written in a function."""
+    text = f"line {inv.line}" if inv.path == inv.script else f"{inv.path}:{inv.line}"
+    if inv.calls:
+        first = inv.calls[0]
+        call = f"line {first.line}" if first.path == inv.script else f"{first.path}:{first.line}"
+        text += f", run by `{first.function}` on {call}"
+    return text
+
+
+def environment_text(env) -> str:
+    """How a rule names the environments a task may run in."""
+    if env.only is not None:
+        return " or ".join(sorted(env.only)) or "no environment"
+    if env.excluded:
+        return "any environment except " + " and ".join(sorted(env.excluded))
+    return "any environment (nothing in its path or code limits it to development)"
 
 
 def related(inv: "Invocation", note: str) -> Related:

@@ -58,9 +58,6 @@ class PrimaryFailureIgnored(Rule):
             if falls_back(script, inv):
                 continue
             how = "silently" if inv.on_failure == SILENT else "after a warning"
-            yield Finding.at(
-                inv,
-                f"if `{inv.task}` fails the script goes on {how}: {inv.reason}; "
-                f"stop the script instead (`|| exit 1`, or call it where `set -e` applies)",
-            )
+            fix = f"; fix: {inv.fix}" if inv.fix else ""
+            yield Finding.at(inv, f"if `{inv.task}` fails the script goes on {how}: {inv.reason}{fix}")
 

@@ -37,4 +37,5 @@ class QueueFailureSilent(Rule):
     def check(self, script):
         for inv in script.invocations:
             if inv.secondary_only and changes_database(inv) and inv.on_failure == SILENT:
-                yield Finding.at(inv, f"if `{inv.task}` fails nothing is reported: {inv.reason}; log a warning")
+                yield Finding.at(inv, f"if `{inv.task}` fails nothing is reported: {inv.reason}; "
+                                      f"log a warning (`|| echo \"warning: {inv.task} failed\" >&2`)")

@@ -43,8 +43,9 @@ class StatusExitCodeTrusted(Rule):
     def check(self, script):
         for inv in script.invocations:
             if inv.base == "db:migrate:status" and inv.status_tested and not inv.output_used:
+                how = f" ({inv.reason})" if inv.reason else ""
                 yield Finding.at(
                     inv,
-                    f"`{inv.task}` exits 0 even when migrations are pending; use "
-                    f"`db:abort_if_pending_migrations`, or read its output for `down` rows",
+                    f"`{inv.task}` exits 0 even when migrations are pending, yet its exit status is used as the "
+                    f"check{how}; use `db:abort_if_pending_migrations`, or read its output for `down` rows",
                 )

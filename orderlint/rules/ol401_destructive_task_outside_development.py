@@ -1,6 +1,6 @@
 from orderlint.model import Severity
 from orderlint.rails import DESTRUCTIVE
-from orderlint.rules import Finding, Rule
+from orderlint.rules import Finding, Rule, environment_text
 
 
 class DestructiveTaskOutsideDevelopment(Rule):
@@ -46,6 +46,7 @@ class DestructiveTaskOutsideDevelopment(Rule):
             if inv.base in DESTRUCTIVE and not inv.environment.only_development():
                 yield Finding.at(
                     inv,
-                    f"`{inv.task}` deletes data and this script can run in {inv.environment.label()}; "
-                    f"keep it to development (`case \"$RAILS_ENV\" in development|test)`)",
+                    f"`{inv.task}` deletes data and can run in {environment_text(inv.environment)}; "
+                    f"keep it to development (a script under ops/dev/, or `case \"$RAILS_ENV\" in "
+                    f"development|test)`)",
                 )

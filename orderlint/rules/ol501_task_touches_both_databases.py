@@ -48,7 +48,7 @@ class TaskTouchesBothDatabases(Rule):
                 continue
             names = ", ".join(f"`{d}`" for d in others)
             detail = ""
-            db = script.model.database(others[0], inv.environment.only)
+            db = script.model.database(others[0], inv.environment.only) if inv.environment.only else None
             if db is not None and db.database:
                 detail = f" ({db.database})"
             scoped = f"{inv.task}:{inv.primary}"

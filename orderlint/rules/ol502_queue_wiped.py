@@ -45,12 +45,12 @@ class QueueWiped(Rule):
             others = [d for d in inv.databases if d != inv.primary]
             if not others:
                 continue
-            db = script.model.database(others[0], inv.environment.only)
+            db = script.model.database(others[0], inv.environment.only) if inv.environment.only else None
             where = f" ({db.database})" if db is not None and db.database else ""
             dev = inv.environment.only_development()
-            fix = f"`{inv.base}:{inv.primary}`" if inv.scope is None else "a primary-only task"
-            yield Finding.at(
-                inv,
-                f"`{inv.task}` also destroys `{others[0]}`{where}: its jobs are lost; use {fix}",
-                severity=Severity.WARNING if dev else None,
-            )
+            if inv.scope is None:
+                message = (f"`{inv.task}` also destroys `{others[0]}`{where}: its jobs are lost; "
+                           f"use `{inv.base}:{inv.primary}`")
+            else:
+                message = f"`{inv.task}` destroys `{others[0]}`{where}: every enqueued job is lost"
+            yield Finding.at(inv, message, severity=Severity.WARNING if dev else None)
