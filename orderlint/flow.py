@@ -293,6 +293,8 @@ def join_states(a: State, b: State) -> State:
         may=a.may | b.may,
         pending=a.pending | b.pending,
         pending_reason=a.pending_reason or b.pending_reason,
+        pending_fix=a.pending_fix or b.pending_fix,
+        errexit_origin=a.errexit_origin,
         handling=a.handling | b.handling,
         warned=a.warned | b.warned,
         status_vars=statuses,
@@ -347,8 +349,10 @@ def describe(node: Node) -> str:
             return node.assigns[0].name + "=…"
         return "command"
     if isinstance(node, Seq):
-        return describe(node.items[-1]) if node.items else "command"
-    if isinstance(node, (Not, Subshell, Background)):
+        return describe(node.items[0]) if len(node.items) == 1 else "{ … }"
+    if isinstance(node, Subshell):
+        return "( … )"
+    if isinstance(node, (Not, Background)):
         return describe(node.body)
     if isinstance(node, AndOr):
         return describe(node.left)
@@ -1175,7 +1179,7 @@ class Interpreter:
             if run.same_shell:
                 flows = self.ev(body, st)
             else:
-                launcher = launch.via[-1] if launch.via else "a shell"
+                launcher = " ".join(launch.via) if launch.via else "a shell"
                 fresh = replace(st, errexit=run.errexit, pipefail=False, suppressed=None, positional=None,
                                 errexit_origin=f"the shell that `{launcher}` starts on "
                                                f"{self.loc(node.words[0].path, _line(node.start))} has no `set -e` "
