@@ -13,7 +13,8 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import ChainMap
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from dataclasses import replace as _dataclass_replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -263,6 +264,17 @@ class State:
     capturing: bool = False  # output read by the script: `$(…)`, or piped into another command
 
 
+def replace(obj, **changes):
+    """dataclasses.replace, minus its cost on State, which the interpreter copies at every step."""
+    if type(obj) is State:
+        new = object.__new__(State)
+        values = obj.__dict__.copy()
+        values.update(changes)
+        object.__setattr__(new, "__dict__", values)
+        return new
+    return _dataclass_replace(obj, **changes)
+
+
 def _join_dicts(a: dict, b: dict) -> dict:
     if a is b:
         return a
@@ -417,6 +429,7 @@ class Interpreter:
         self.nested_depth = 0
         self.files_read: set[str] = set()
         self.background_reason: dict[int, str] = {}
+        self._at_cache: dict[int, str] = {}
         self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
 
     # -- bookkeeping ---------------------------------------------------------------------
@@ -437,7 +450,11 @@ class Interpreter:
                     ex.fates.append(fate)
 
     def at(self, node: Node) -> str:
-        return self.loc(_node_path(node) or self.entry_display, _line(node.start))
+        key = id(node)
+        text = self._at_cache.get(key)
+        if text is None:
+            text = self._at_cache[key] = self.loc(_node_path(node) or self.entry_display, _line(node.start))
+        return text
 
     def loc(self, path: str, line: int) -> str:
         """`line 12` in the entry script, `ops/lib/db.sh:12` elsewhere."""
