@@ -66,7 +66,7 @@ EN: dict[str, str] = {
     "not_confirmed": "**❌ Order not respected** ({sequence}):",
     "unchecked": "**❔ Order not checked**: {codes} disabled",
     "findings_head": "**Findings**:",
-    "findings_delegated": "**Findings on its tasks** (detailed in section {n}):",
+    "findings_delegated": "**Findings on the lines of its tasks** (detailed in section {n}):",
     "reset_note": "**Note**: {task} already runs `db:seed`, so no separate seed is needed.",
     "flow_head": "**Flow**:",
     # outcomes
@@ -286,7 +286,7 @@ FR: dict[str, str] = {
     "not_confirmed": "**❌ Ordre non respecté** ({sequence}) :",
     "unchecked": "**❔ Ordre non vérifié** : {codes} désactivé",
     "findings_head": "**Constats** :",
-    "findings_delegated": "**Constats sur ses tâches** (détaillés en section {n}) :",
+    "findings_delegated": "**Constats aux lignes de ses tâches** (détaillés en section {n}) :",
     "reset_note": "**Note** : {task} inclut déjà `db:seed`, donc pas besoin de seed séparé.",
     "flow_head": "**Déroulement** :",
     "aborts": "⛔ arrête le script",
