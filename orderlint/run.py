@@ -98,6 +98,8 @@ def _execute(options: Options) -> int:
                 raise OrderlintError(f"{missing[0]}: no such file or directory (orderlint checks ops/ by default; "
                                      f"give the folder of your ops scripts, or set `paths` in the configuration)")
             raise OrderlintError(f"{missing[0]}: no such file or directory (from `paths` in {origin})")
+    elif paths and not stdin and all(not p.exists() and not p.is_symlink() for p in paths):
+        raise OrderlintError(f"{paths[0]}: no such file or directory")
 
     results = Analyzer(settings).analyze(paths, stdin)
     diagnostics = run_rules(results, settings)
