@@ -1,5 +1,17 @@
+import re
+
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule
+
+
+# `:NAME` tasks arrived with multiple databases in Rails 6.0; these later.
+SCOPED_SINCE = {"db:reset": (7, 0), "db:truncate_all": (7, 1), "db:prepare": (7, 1), "db:setup": (7, 1),
+                "db:purge": (7, 1), "db:seed:replant": (7, 1)}
+
+
+def parse_version(text: str | None) -> tuple[int, int] | None:
+    parts = re.findall(r"\d+", text or "")
+    return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 0) if parts else None
 
 
 class TaskUndefinedInEnvironment(Rule):
@@ -54,6 +66,15 @@ class TaskUndefinedInEnvironment(Rule):
             return
         for inv in script.invocations:
             if inv.scope is None:
+                continue
+            since = SCOPED_SINCE.get(inv.base, (6, 0))
+            version = parse_version(model.rails_version)
+            if version is not None and version < since:
+                yield Finding.at(
+                    inv,
+                    f"`{inv.task}` does not exist in Rails {model.rails_version} (Gemfile.lock): "
+                    f"`{inv.base}:NAME` tasks arrived in Rails {since[0]}.{since[1]}",
+                )
                 continue
             envs = inv.environment.only
             known = [e for e in model.environments if envs is None or e in envs]
