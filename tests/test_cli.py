@@ -114,3 +114,11 @@ def test_unresolved_source_is_reported(tmp_path):
     messages = [d["message"] for d in json.loads(proc.stdout)["diagnostics"]]
     assert "does not exist" in messages[0] and "outside the project root" in messages[1]
     assert "not a literal" in messages[2]
+
+
+def test_readme_lists_every_rule():
+    from orderlint.rules import RULES
+
+    readme = (REPO / "README.md").read_text()
+    for rule in RULES.values():
+        assert f"| {rule.code} | `{rule.name}` | {rule.severity.label} |" in readme, rule.code
