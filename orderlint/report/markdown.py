@@ -992,19 +992,28 @@ class Audit:
         return lines
 
     # -- rendering: the verdict --------------------------------------------------------------
+    def separated(self) -> bool:
+        """No task that changes a database also acts on another (computed, whatever rules are selected)."""
+        return not any(len(s.inv.databases) > 1 and s.inv.base not in READ_ONLY for s in self.sites.values())
+
     def status(self) -> tuple[str, str]:
         t = self.t
         codes = {d.code for d in self.diagnostics}
         worst = max((d.severity for d in self.diagnostics), default=None)
         icon = "✅" if worst is None or worst == Severity.INFO else ("❌" if worst == Severity.ERROR else "⚠️")
-        if not self.diagnostics:
+        order = self.order_state()
+        separated = self.separated()
+        if not separated and icon == "✅":
+            icon = "⚠️"
+        if not codes and order == "ok" and separated:
             return icon, t("st_ok")
-        parts = [t("st_order_bad") if codes & set(ORDER_CODES) else t("st_order_ok")]
-        for group, key in ((SEPARATION_CODES, "st_sep_bad"), (FAILURE_CODES, "st_fail_bad"),
-                           (VERIFY_CODES, "st_verify_bad"), (ENV_CODES, "st_env_bad")):
+        parts = [t({"bad": "st_order_bad", "unchecked": "st_order_unchecked", "ok": "st_order_ok"}[order])]
+        if codes & set(SEPARATION_CODES) or not separated:
+            parts.append(t("st_sep_bad"))
+        for group, key in ((FAILURE_CODES, "st_fail_bad"), (VERIFY_CODES, "st_verify_bad"), (ENV_CODES, "st_env_bad")):
             if codes & set(group):
                 parts.append(t(key))
-        if len(parts) == 1 and not codes & set(ORDER_CODES):
+        if len(parts) == 1 and codes - set(ORDER_CODES):
             parts.append(t("st_other"))
         return icon, " — ".join(parts)
 
@@ -1013,12 +1022,12 @@ class Audit:
         icon, headline = self.status()
         heading = {"✅": "final", "❌": "final_bad", "⚠️": "final_warn"}[icon]
         lines = [f"## {t(heading)}", ""]
-        order_bad = [s for s in self.sections
-                     if any(d.code in ORDER_CODES for d in self.section_findings(s))]
-        lines.append(t("order_some") if order_bad else t("order_all"))
+        order = self.order_state()
+        lines.append(t("order_all") if order == "ok" else t("order_some"))
         for s in self.sections:
             bad = [d for d in self.section_findings(s) if d.code in ORDER_CODES]
-            lines.append(f"- {'❌' if bad else '✅'} {code(s.path)}" + (f" ({self.codes_text(bad)})" if bad else ""))
+            mark = "❌" if bad else ("❔" if order == "unchecked" else "✅")
+            lines.append(f"- {mark} {code(s.path)}" + (f" ({self.codes_text(bad)})" if bad else ""))
         lines += ["", t("separation")]
         for model in self.models:
             sites = self.model_sites(model)
