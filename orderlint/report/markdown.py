@@ -720,8 +720,12 @@ class Audit:
             rows.append(cells)
         header = [t("col_script")] + [t("col_step", n=n) for n in range(1, width + 1)] + [t("col_env")]
         lines = [f"## {t('summary')}", ""] + table(header, rows) + [""]
-        key = "summary_ok" if self.order_state() != "bad" else "summary_bad"
-        lines += [t(key, sequence=self.sequence()), "", "---", ""]
+        state = self.order_state()
+        if state == "unchecked":
+            verdict = t("unchecked", codes=", ".join(c for c in ORDER_CODES if not self.enabled(c)))
+        else:
+            verdict = t("summary_ok" if state == "ok" else "summary_bad", sequence=self.sequence())
+        lines += [verdict, "", "---", ""]
         return lines
 
     # -- rendering: per-database guarantees ---------------------------------------------------
