@@ -248,3 +248,27 @@ def test_hostile_script_cannot_break_the_report(tmp_path):
                 assert re.fullmatch(r'\s*(flowchart TD|\w+(\(\[|\[|\{\{|\{)"[^"\n]*"(\]\)|\]|\}\}|\})'
                                     r'|\w+ -(->|\.->)(\|[^|"\n]*\|)? \w+)', line), line
     assert "de%2C,p:l::oy&#124;&#60;script&#62;&#96;x&#96;.sh" in doc
+
+
+def test_library_used_by_scripts_that_handle_its_failures_differently(tmp_path):
+    ops = tmp_path / "ops"
+    (ops / "lib").mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    (ops / "lib" / "db.sh").write_text("#!/usr/bin/env bash\nmigrate_all() {\n  bin/rails db:migrate\n"
+                                      "  bin/rails db:migrate:queue || echo 'queue failed' >&2\n}\n")
+    (ops / "deploy-staging.sh").write_text('#!/usr/bin/env bash\nset -euo pipefail\n'
+                                          'source "$(dirname "$0")/lib/db.sh"\nmigrate_all\n')
+    (ops / "deploy-production.sh").write_text('#!/usr/bin/env bash\nsource "$(dirname "$0")/lib/db.sh"\n'
+                                             'migrate_all || true\nbin/rails db:seed\n')
+    doc = report("en", "ops", tmp_path)
+    lib = section(doc, "`ops/lib/db.sh`")
+    assert "**Used by**: `ops/deploy-production.sh`, `ops/deploy-staging.sh`" in lib
+    assert "**Environment**: Staging/Production" in lib
+    row = step_rows(lib)[0]
+    assert row[:4] == ["1", "`db:migrate`", "primary + queue ⚠️", "3"]
+    assert "⛔ stops the script" in row[4] and "in `deploy-staging.sh`" in row[4]
+    assert "🔇 goes on silently" in row[4] and "in `deploy-production.sh`" in row[4]
+    staging = section(doc, "`ops/deploy-staging.sh`")
+    assert "those of `migrate_all` in `ops/lib/db.sh` (section 2), called on line 4" in staging
+    production = step_rows(section(doc, "`ops/deploy-production.sh`"))
+    assert [r[3] for r in production] == ["`lib/db.sh`:3", "`lib/db.sh`:4", "4"]
