@@ -262,6 +262,9 @@ class State:
     current_file: str = ""  # absolute path of the file being run (BASH_SOURCE)
     remote: bool = False
     capturing: bool = False  # output read by the script: `$(…)`, or piped into another command
+    inherit_errexit: bool = False  # shopt -s inherit_errexit: `$(…)` keeps set -e
+    err_trap: str = ""  # where a `trap … ERR` that exits the script was set
+    errtrace: bool = False  # set -E: functions and subshells inherit the ERR trap
 
 
 def replace(obj, **changes):
@@ -316,6 +319,9 @@ def join_states(a: State, b: State) -> State:
         current_file=a.current_file,
         remote=a.remote,
         capturing=a.capturing,
+        inherit_errexit=a.inherit_errexit and b.inherit_errexit,
+        err_trap=a.err_trap if a.err_trap == b.err_trap else "",
+        errtrace=a.errtrace and b.errtrace,
     )
 
 
@@ -500,8 +506,11 @@ class Interpreter:
                 for r in self.ev(item, state):
                     if r.kind != "normal":
                         done.append(r)
-                    elif r.failed and r.state.errexit and not r.state.suppressed and not r.exempt:
-                        done.append(Flow("exit", r.state, True, reason="`set -e` stops the script when it fails"))
+                    elif r.failed and (r.state.errexit or r.state.err_trap) and not r.state.suppressed \
+                            and not r.exempt:
+                        why = "`set -e` stops the script when it fails" if r.state.errexit else \
+                            f"the `trap … ERR` set on {r.state.err_trap} stops the script when it fails"
+                        done.append(Flow("exit", r.state, True, reason=why))
                     else:
                         if r.failed and r.state.pending:
                             if r.exempt:
@@ -509,7 +518,7 @@ class Interpreter:
                             elif r.state.suppressed:
                                 why = f"`set -e` is ignored here because {r.state.suppressed}"
                                 fix = "call it as a plain command, or add `|| return 1` after the task"
-                            elif not r.state.errexit:
+                            elif not r.state.errexit and not r.state.err_trap:
                                 why, fix = r.state.errexit_origin, "`set -e` first, or `|| exit 1` after the task"
                             else:
                                 why, fix = "its exit status is never checked", "`|| exit 1` after the task"
@@ -725,7 +734,13 @@ class Interpreter:
 
     def subshell(self, body: Node, st: State, fresh: State | None = None) -> list[Flow]:
         """A child shell: exit ends only it; its variables and options do not come back."""
-        inner = fresh or replace(st, functions=st.functions.new_child())
+        inner = fresh
+        if inner is None:
+            inner = replace(st, functions=st.functions.new_child())
+            if st.err_trap and not st.errtrace:
+                inner = replace(inner, err_trap="", errexit_origin=inner.errexit_origin if inner.errexit else
+                                f"the `trap … ERR` of {st.err_trap} does not reach subshells and `$(…)` "
+                                f"(no `set -E`)")
         entry_handling = inner.handling
         flows = self.ev(body, inner) if not isinstance(body, tuple) else self.seq(body, inner)
         out = []
@@ -906,11 +921,21 @@ class Interpreter:
             out.append(w)
         return tuple(out)
 
+    def substitution(self, body: Node, st: State) -> list[Flow]:
+        """`$(…)` runs in a subshell where bash turns errexit off unless `inherit_errexit` is set."""
+        inner = st
+        if st.errexit and not st.inherit_errexit:
+            inner = replace(st, errexit=False, errexit_origin="bash turns `set -e` off inside `$(…)` "
+                                                              "(no `shopt -s inherit_errexit`)")
+        flows = self.subshell(body, replace(inner, capturing=True))
+        return [replace(f, state=replace(f.state, errexit=st.errexit, errexit_origin=st.errexit_origin,
+                                         capturing=st.capturing)) for f in flows]
+
     def _run_substitutions(self, words: Iterable[Word], st: State, reason: str | None = None) -> State:
         """Commands in `$(…)` run first; as arguments their status is lost."""
         for w in words:
             for body in w.substitutions:
-                flows = self.subshell(body, replace(st, capturing=True))
+                flows = self.substitution(body, st)
                 merged = flows[0].state
                 for f in flows[1:]:
                     merged = join_states(merged, f.state)
@@ -948,7 +973,7 @@ class Interpreter:
                 st = replace(st, pending=frozenset(), pending_reason="")
             elif value is not None and value.substitutions:
                 for body in value.substitutions:
-                    flows = self.subshell(body, replace(st, capturing=True))
+                    flows = self.substitution(body, st)
                     merged = flows[0].state
                     for f in flows[1:]:
                         merged = join_states(merged, f.state)
@@ -974,9 +999,20 @@ class Interpreter:
         args = words[1:]
         if name is not None and not st.remote and name in st.functions and name not in ("command", "builtin"):
             return self.call(st.functions[name], node, words, st)
-        if name in ("set", "shopt"):
-            return [Flow("normal", self.set_options(args, st, self.loc(words[0].path, _line(node.start)))
-                         if name == "set" else st, False)]
+        if name == "set":
+            st = self.set_options(args, st, self.loc(words[0].path, _line(node.start)))
+            flags = [a.literal or "" for a in args]
+            if any(f.startswith(("-", "+")) and "E" in f for f in flags) or "errtrace" in flags:
+                st = replace(st, errtrace=any(f.startswith("-") and "E" in f for f in flags) or
+                             ("errtrace" in flags and "-o" in flags))
+            return [Flow("normal", st, False)]
+        if name == "shopt":
+            flags = [a.literal or "" for a in args]
+            if "inherit_errexit" in flags:
+                st = replace(st, inherit_errexit="-s" in flags)
+            return [Flow("normal", st, False)]
+        if name == "trap":
+            return [Flow("normal", self.trap(args, st, node), False)]
         if name in ("exit", "return"):
             code = args[0].literal if args else None
             if args and code is None:
@@ -1031,6 +1067,45 @@ class Interpreter:
             flows = flows[:1]
         return flows
 
+    def trap(self, args: tuple[Word, ...], st: State, node: Command) -> State:
+        """`trap 'echo failed; exit 1' ERR` stops the script on failure, like `set -e`."""
+        signals = {(a.literal or "").upper() for a in args[1:]}
+        if not args or not signals & {"ERR", "SIGERR"}:
+            return st
+        handler = args[0]
+        if handler.literal in ("-", "", None) and handler.script is None:
+            return replace(st, err_trap="")
+        body = parse_nested(handler.path, handler.script or "", handler.script_start or handler.start)
+        exits = self._always_exits(body, st, 0)
+        return replace(st, err_trap=self.loc(node.words[0].path if node.words else handler.path, _line(node.start))
+                       if exits else "")
+
+    def _always_exits(self, node, st: State, depth: int) -> bool:
+        if depth > 4:
+            return False
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, Command) and n.words:
+                name = n.words[0].literal
+                if name == "exit":
+                    return True
+                fn = st.functions.get(name) if name else None
+                if fn is not None and self._always_exits(fn.body, st, depth + 1):
+                    return True
+            elif isinstance(n, Seq):
+                stack.extend(n.items)
+            elif isinstance(n, (AndOr,)):
+                stack.extend((n.left, n.right))
+            elif isinstance(n, (Subshell, Not)):
+                stack.append(n.body)
+            elif isinstance(n, If):
+                for cond, body in n.clauses:
+                    stack.append(body)
+                if n.orelse is not None:
+                    stack.append(n.orelse)
+        return False
+
     def set_options(self, args: tuple[Word, ...], st: State, where: str = "") -> State:
         before = st.errexit
         st = self._set_options(args, st)
@@ -1071,10 +1146,14 @@ class Interpreter:
             return [Flow("normal", st, False), Flow("normal", st, True)]
         site = CallSite(fn.name, words[0].path, _line(node.start))
         inner = replace(st, positional=tuple(words[1:]), calls=st.calls + (site,))
+        if st.err_trap and not st.errtrace:
+            inner = replace(inner, err_trap="", errexit_origin=inner.errexit_origin if inner.errexit else
+                            f"the `trap … ERR` of {st.err_trap} does not reach functions (no `set -E`)")
         entry_handling = st.handling
         out = []
         for f in self.ev(fn.body, inner):
-            s = replace(f.state, positional=st.positional, calls=st.calls)
+            s = replace(f.state, positional=st.positional, calls=st.calls, err_trap=st.err_trap,
+                        errexit_origin=st.errexit_origin)
             if f.kind == "return":
                 pending = s.pending | ((s.handling - entry_handling) if f.failed else frozenset())
                 if not f.failed:
