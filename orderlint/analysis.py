@@ -84,6 +84,7 @@ class ScriptAnalysis:
     invocations: tuple[Invocation, ...]
     settings: Settings
     sources: tuple[str, ...] = ()  # libraries this entry brings in
+    used_by: tuple[str, ...] = ()  # entry scripts that source or run this one
 
     def by_id(self, ident: int) -> Invocation | None:
         index = self.__dict__.get("_index")
@@ -248,6 +249,8 @@ class Analyzer:
             models[ls.parsed.path] = model
             for note in interp.notes.values():
                 diagnostics.append(note_diagnostic(note, parsed))
+        for script in scripts:
+            script.used_by = tuple(u for u in used_by.get(script.path, ()) if u != script.path)
         shown_files = sorted(ls.parsed.path for ls in loaded.values())
         return Results(root, shown_files, scripts, diagnostics, errors, used_by, models, parsed)
 
@@ -278,7 +281,7 @@ class Analyzer:
             via=ex.via, arguments=ex.arguments, must_before=ex.must_before,
             may_before=ex.may_before, output_used=ex.output_used, status_tested=ex.status_tested,
             disables_env_check=ex.disables_env_check,
-            functions=tuple(c.function for c in ex.calls if not c.function.startswith("source ")),
+            functions=tuple(c.name for c in ex.calls if not c.function.startswith("source ")),
             calls=tuple(c for c in ex.calls if not c.function.startswith("source ")),
         )
 

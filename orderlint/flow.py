@@ -11,6 +11,7 @@ errexit/pipefail options with the reason errexit is ignored where it is.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from collections import ChainMap
 from dataclasses import dataclass, field
@@ -165,9 +166,13 @@ class EnvSet:
 
 @dataclass(frozen=True, slots=True)
 class CallSite:
-    function: str
+    function: str  # a function name, `source FILE` or `script FILE`
     path: str
     line: int  # 1-based
+
+    @property
+    def name(self) -> str:
+        return self.function.split(" ", 1)[1] if self.function.startswith(("script ", "source ")) else self.function
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +270,8 @@ class State:
     inherit_errexit: bool = False  # shopt -s inherit_errexit: `$(…)` keeps set -e
     err_trap: str = ""  # where a `trap … ERR` that exits the script was set
     errtrace: bool = False  # set -E: functions and subshells inherit the ERR trap
+    script_file: str = ""  # $0: the script being run, when another script started it
+    cwd: str = ""  # the working directory, when a `cd` made it known
 
 
 def replace(obj, **changes):
@@ -291,37 +298,33 @@ def _join_dicts(a: dict, b: dict) -> dict:
 
 
 def join_states(a: State, b: State) -> State:
+    """Where paths meet: what holds on both, or on either, as each field needs."""
     if a is b:
         return a
     statuses = dict(a.status_vars)
     for k, v in b.status_vars.items():
         statuses[k] = statuses.get(k, frozenset()) | v
-    return State(
+    return replace(
+        a,  # fields not listed (calls, via, current file, $0…) are the same on both paths
         errexit=a.errexit and b.errexit,
         pipefail=a.pipefail and b.pipefail,
         suppressed=a.suppressed if a.suppressed == b.suppressed else (a.suppressed or b.suppressed),
         variables=_join_dicts(a.variables, b.variables),
         positional=a.positional if a.positional == b.positional else None,
-        functions=a.functions,
         envs=a.envs.join(b.envs),
         must=a.must & b.must,
         may=a.may | b.may,
         pending=a.pending | b.pending,
         pending_reason=a.pending_reason or b.pending_reason,
         pending_fix=a.pending_fix or b.pending_fix,
-        errexit_origin=a.errexit_origin,
         handling=a.handling | b.handling,
         warned=a.warned | b.warned,
         status_vars=statuses,
         background=a.background | b.background,
-        calls=a.calls,
-        via=a.via,
-        current_file=a.current_file,
-        remote=a.remote,
-        capturing=a.capturing,
         inherit_errexit=a.inherit_errexit and b.inherit_errexit,
         err_trap=a.err_trap if a.err_trap == b.err_trap else "",
         errtrace=a.errtrace and b.errtrace,
+        cwd=a.cwd if a.cwd == b.cwd else "",
     )
 
 
@@ -861,7 +864,7 @@ class Interpreter:
             return part.text
         if part.kind == "dir":
             if part.text == "0":
-                return str(self.entry.parent)
+                return str(Path(st.script_file).parent) if st.script_file else str(self.entry.parent)
             return str(Path(st.current_file).parent) if st.current_file else str(self.entry.parent)
         if part.kind == "var":
             if part.text == "BASH_SOURCE":
@@ -871,7 +874,7 @@ class Interpreter:
             value = st.variables.get(part.text)
             return value
         if part.kind == "param" and part.text == "0":
-            return str(self.entry)
+            return st.script_file or str(self.entry)
         if part.kind == "param" and part.text.isdigit() and st.positional is not None:
             k = int(part.text)
             if 1 <= k <= len(st.positional):
@@ -1024,7 +1027,7 @@ class Interpreter:
             command = f"`{name}{' ' + args[0].raw if args else ''}`"
             frames = [c for c in st.calls if not c.function.startswith("source ")]
             if frames:
-                reason = (f"`{frames[-1].function}` ({self.loc(frames[-1].path, frames[-1].line)}) "
+                reason = (f"`{frames[-1].name}` ({self.loc(frames[-1].path, frames[-1].line)}) "
                           f"runs {command} ({self.loc(words[0].path, _line(node.start))})")
             else:
                 reason = f"{command} on {self.loc(words[0].path, _line(node.start))} stops the script"
@@ -1046,7 +1049,16 @@ class Interpreter:
                 n = int(args[0].literal) if args and (args[0].literal or "").isdigit() else 1
                 st = replace(st, positional=st.positional[n:])
             return [Flow("normal", st, False)]
-        if name == "cd" or name == "export":
+        if name == "cd":
+            target = self.expand_one(args[0], st) if args else None
+            if target is not None and not target.startswith("-"):
+                base = Path(st.cwd) if st.cwd else None
+                where = Path(target) if target.startswith("/") else (base / target if base else None)
+                st = replace(st, cwd=os.path.normpath(where) if where is not None else "")
+            else:
+                st = replace(st, cwd="")
+            return [Flow("normal", st, False)]
+        if name == "export":
             return [Flow("normal", st, False)]
         if name in MESSAGE_COMMANDS or (node.redirects_stderr_or_out and name not in ("cat",)):
             return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
@@ -1062,10 +1074,87 @@ class Interpreter:
             return self.simple(node, launch.words, st, {**prefix_env, **launch.env})
         if launch.words and launch.words[0].literal in ALWAYS_OK:
             return [Flow("normal", st, False)]
+        if launch.words and launch.words[0].literal == "exec" and len(launch.words) > 1:
+            # `exec cmd` replaces the script: its status is the script's.
+            out = []
+            for f in self.simple(node, launch.words[1:], st, {**prefix_env, **launch.env}):
+                if f.kind == "normal":
+                    f = Flow("exit", f.state, f.failed, reason=f"`exec` on {self.loc(words[0].path, _line(node.start))} "
+                                                               f"ends the script with its status")
+                out.append(f)
+            return out
+        target = self._script_target(launch.words, st) if launch.words else None
+        if target is not None:
+            return self.run_script(node, launch, target, st)
         flows = [Flow("normal", st, False), Flow("normal", st, True)]
         if launch.masks_status:
             flows = flows[:1]
         return flows
+
+    def _script_target(self, words: tuple[Word, ...], st: State) -> tuple[Path, tuple[Word, ...], bool] | None:
+        """`./ops/db/migrate.sh`, `bash "$DIR/migrate.sh" staging`: another script of the project."""
+        from orderlint.discover import is_script
+        from orderlint.launch import SHELLS
+
+        first = words[0].literal
+        if first is None:
+            first = self.expand_one(words[0], st)
+        if first is None:
+            return None
+        errexit = False
+        index = 0
+        if first.rsplit("/", 1)[-1] in SHELLS:
+            index = 1
+            while index < len(words) and (words[index].literal or "").startswith("-"):
+                flag = words[index].literal or ""
+                if "c" in flag[1:] or "s" in flag[1:] or flag == "--":
+                    return None
+                errexit = errexit or ("e" in flag[1:] and not flag.startswith("--"))
+                index += 1
+            if index >= len(words):
+                return None
+            first = words[index].literal or self.expand_one(words[index], st)
+            if first is None:
+                return None
+        elif "/" not in first:
+            return None
+        candidates = [Path(first)] if first.startswith("/") else [
+            *([Path(st.cwd) / first] if st.cwd else []), self.root / first,
+            Path(st.current_file or self.entry).parent / first]
+        for candidate in candidates:
+            try:
+                real = candidate.resolve()
+                real.relative_to(self.root)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if real.is_file() and (index > 0 or is_script(real)):
+                return real, tuple(words[index + 1:]), errexit
+        return None
+
+    def run_script(self, node: Command, launch: Launch, target: tuple[Path, tuple[Word, ...], bool],
+                   st: State) -> list[Flow]:
+        """Another script of the project runs as a child process: its tasks join this script's order."""
+        path, args, errexit = target
+        try:
+            loaded = self.loader.load(path)
+        except OrderlintError:
+            return [Flow("normal", st, False), Flow("normal", st, True)]
+        shown = loaded.parsed.path
+        if len(st.calls) >= MAX_CALL_DEPTH or shown == self.entry_display or \
+                any(c.function == f"script {shown}" for c in st.calls):
+            return [Flow("normal", st, False), Flow("normal", st, True)]
+        self.files_read.add(str(path))
+        site = CallSite(f"script {shown}", node.words[0].path if node.words else self.entry_display,
+                        _line(node.start))
+        errexit = errexit or bool(re.match(r"#!\S*(?:\s+\S+)*\s+-\w*e", loaded.parsed.line_text(0)))
+        fresh = replace(st, errexit=errexit, pipefail=False, suppressed=None, positional=args,
+                        functions=ChainMap(), status_vars={}, remote=False, err_trap="", errtrace=False,
+                        inherit_errexit=False, current_file=str(path), script_file=str(path),
+                        calls=st.calls + (site,), via=st.via + launch.via,
+                        errexit_origin=State.errexit_origin)
+        self.on_source(shown, node.words[0].path if node.words else self.entry_display)
+        flows = self.subshell(loaded.script.body, st, fresh=fresh)
+        return [replace(f, state=replace(f.state, calls=st.calls, via=st.via)) for f in flows]
 
     def trap(self, args: tuple[Word, ...], st: State, node: Command) -> State:
         """`trap 'echo failed; exit 1' ERR` stops the script on failure, like `set -e`."""
@@ -1215,7 +1304,7 @@ class Interpreter:
         if explicit is None:
             explicit = next((st.variables[k] for k in ENV_VARIABLES if st.variables.get(k)), None)
         env = EnvSet(frozenset({normalize_env(explicit)})) if explicit else st.envs
-        functions = tuple(f"{c.function} ({c.path}:{c.line})" for c in st.calls if not c.function.startswith("source "))
+        functions = tuple(f"{c.name} ({c.path}:{c.line})" for c in st.calls if not c.function.startswith("source "))
         via = functions + st.via + launch.via
         check = "DISABLE_DATABASE_ENVIRONMENT_CHECK"
         disables = any((v or "") not in ("", "0", "false") for v in (

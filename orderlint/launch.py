@@ -301,12 +301,16 @@ def classify(words: tuple[Word, ...], stdin: Heredoc | None) -> Launch:
                 i += 1
             via.append("env")
             continue
-        if base in ("nice", "ionice", "chrt", "stdbuf", "nohup", "exec", "command", "setsid", "unbuffer",
+        if base == "exec" and via:
+            via.append("exec")  # exec under a wrapper: the script ends with the wrapper anyway
+            i += 1
+            continue
+        if base in ("nice", "ionice", "chrt", "stdbuf", "nohup", "command", "setsid", "unbuffer",
                     "caffeinate", "time", "chpst", "cpulimit"):
             values = {"nice": {"-n", "--adjustment"}, "ionice": {"-c", "-n", "-t", "--class", "--classdata"},
                       "stdbuf": {"-i", "-o", "-e"}}.get(base, set())
             i = _skip_options(words, i + 1, frozenset(values))
-            if base not in ("command", "exec"):
+            if base != "command":
                 via.append(base)
             continue
         if base == "timeout":

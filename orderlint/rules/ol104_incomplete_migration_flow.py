@@ -8,7 +8,8 @@ MIGRATION_TASKS = frozenset({"db:migrate", "db:prepare"})  # with their `:NAME` 
 class IncompleteMigrationFlow(Rule):
     """## What it does
     Reports a script that migrates some of the app's databases but never the others, e.g.
-    `db:migrate:primary` without `db:migrate:queue`.
+    `db:migrate:primary` without `db:migrate:queue`. A script that other scripts run is
+    judged as a step of their flows.
 
     ## Why is this bad?
     After such a deploy, the code expects every schema to be current; the database left
@@ -46,6 +47,8 @@ class IncompleteMigrationFlow(Rule):
     summary = "a flow migrates one database of the app but never the other"
 
     def check(self, script):
+        if script.used_by:
+            return  # a step of its callers' flows, judged there
         migrations = [i for i in script.invocations if i.base in MIGRATION_TASKS]
         if not migrations:
             return
