@@ -97,7 +97,9 @@ class ScriptAnalysis:
         return Path(self.path).name
 
     def is_deploy(self) -> bool:
-        return any(fnmatch.fnmatch(self.name, g) or fnmatch.fnmatch(self.path, g) for g in self.settings.deploy_scripts)
+        """A glob with a `/` matches the path, one without matches the file name (`deploy*`)."""
+        return any(fnmatch.fnmatch(self.path, g) if "/" in g else fnmatch.fnmatch(self.name, g)
+                   for g in self.settings.deploy_scripts)
 
 
 @dataclass

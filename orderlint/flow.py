@@ -121,6 +121,13 @@ class IdSet:
 NO_IDS = IdSet()
 
 
+def is_env_name(variable: str) -> bool:
+    """RAILS_ENV, DEPLOY_ENV, target_env, env, ENVIRONMENT, STAGE…: a variable naming the environment."""
+    lowered = variable.lower()
+    return variable in ENV_LIKE_VARIABLES or lowered in ("env", "environment", "stage", "rails_env") or \
+        lowered.endswith("_env")
+
+
 def normalize_env(name: str) -> str:
     return ENV_ALIASES.get(name.lower(), name.lower())
 
@@ -343,7 +350,7 @@ def _merge(flows: list[Flow]) -> list[Flow]:
     for f in flows:
         if f.state.envs.empty:
             continue  # a branch that no environment can reach
-        key: tuple = (f.kind, f.failed)
+        key: tuple = (f.kind, f.failed, f.exempt is not None)
         if f.kind == "exit" and (f.state.pending or f.state.handling):
             key += (f.state.pending, f.state.handling)  # each keeps the reason its causes stop the script
         if key in groups:
@@ -676,6 +683,8 @@ class Interpreter:
                     remaining = remaining.exclude(literal)
                 else:
                     branch = replace(st, envs=remaining)
+            if any(p == "*" for p in pats):
+                matched_all = True  # a catch-all arm: no path skips the case
             flows = self.ev(item.body, branch)
             for f in falling:
                 flows += self.ev(item.body, f.state)
@@ -809,7 +818,7 @@ class Interpreter:
     # -- tests -----------------------------------------------------------------------------
     def _env_variable(self, word: Word) -> bool:
         names = [p.text for p in word.parts if p.kind == "var"]
-        return len(names) == 1 and names[0] in ENV_LIKE_VARIABLES and \
+        return len(names) == 1 and is_env_name(names[0]) and \
             all(p.kind == "lit" and not p.text.strip() for p in word.parts if p.kind != "var")
 
     def test(self, node: Test, st: State) -> list[Flow]:
@@ -962,40 +971,47 @@ class Interpreter:
         return self.simple(node, words, st, prefix_env)
 
     def assignments(self, node: Command, st: State) -> list[Flow]:
-        variables = dict(st.variables)
-        status_vars = dict(st.status_vars)
-        failed = False
-        pending = frozenset()
+        """`x=$(cmd)` has cmd's status; `local x=$(cmd)` has local's. Success and failure stay
+        separate paths, so what succeeded before the next command is known on each."""
         masked_by = node.declaration
+        paths: list[tuple[State, bool]] = [(st, False)]
         for a in node.assigns:
             value = a.value
-            if value is not None and any(p.kind == "param" and p.text == "?" for p in value.parts):
-                status_vars[a.name] = st.pending
-                for cause in st.pending:
-                    self.captured[cause] = a.name
-                st = replace(st, pending=frozenset(), pending_reason="")
-            elif value is not None and value.substitutions:
-                for body in value.substitutions:
-                    flows = self.substitution(body, st)
-                    merged = flows[0].state
-                    for f in flows[1:]:
-                        merged = join_states(merged, f.state)
-                    if masked_by:
-                        self.fate(merged.pending, SILENT,
-                                  f"`{masked_by} {a.name}=$(…)` on {self.loc(a.value.path if a.value else self.entry_display, _line(a.start))} returns the status of "
-                                  f"`{masked_by}`, not of the command substitution",
-                                  fix=f"declare first, then assign: `{masked_by} {a.name}; {a.name}=$(…)`")
-                    else:
-                        failed = failed or any(f.failed for f in flows)
-                        pending |= merged.pending
-                    st = replace(st, must=merged.must, may=merged.may, warned=merged.warned)
-            variables[a.name] = self.expand_one(value, st) if value is not None else ""
-        if node.declaration and not node.assigns:
-            pass
-        st = replace(st, variables=variables, status_vars=status_vars)
-        if pending or failed:
-            return [Flow("normal", replace(st, pending=pending), True), Flow("normal", st, False)]
-        return [Flow("normal", st, False)]
+            following: list[tuple[State, bool]] = []
+            for state, failed in paths:
+                if value is not None and any(p.kind == "param" and p.text == "?" for p in value.parts):
+                    for cause in state.pending:
+                        self.captured[cause] = a.name
+                    state = replace(state, status_vars={**state.status_vars, a.name: state.pending},
+                                    pending=frozenset(), pending_reason="")
+                    following.append((state, failed))
+                    continue
+                current = [(state, failed)]
+                for body in (value.substitutions if value is not None else ()):
+                    nxt: list[tuple[State, bool]] = []
+                    for before, _ in current:
+                        for f in self.substitution(body, before):
+                            after = replace(before, must=f.state.must, may=f.state.may, warned=f.state.warned,
+                                            background=f.state.background)
+                            if masked_by:
+                                where = self.loc(value.path, _line(a.start))
+                                self.fate(f.state.pending, SILENT,
+                                          f"`{masked_by} {a.name}=$(…)` on {where} returns the status of "
+                                          f"`{masked_by}`, not of the command substitution",
+                                          fix=f"declare first, then assign: `{masked_by} {a.name}; {a.name}=$(…)`")
+                                nxt.append((after, False))
+                            elif f.failed:
+                                nxt.append((replace(after, pending=f.state.pending,
+                                                    pending_reason=f.state.pending_reason), True))
+                            else:
+                                nxt.append((after, False))
+                    current = nxt
+                following.extend(current)
+            paths = [(replace(s, variables={**s.variables,
+                                            a.name: self.expand_one(value, s) if value is not None else ""}), f)
+                     for s, f in following]
+            paths = [(f.state, f.failed) for f in _merge([Flow("normal", s, f) for s, f in paths])]
+        return [Flow("normal", s, f) for s, f in paths]
 
     def simple(self, node: Command, words: tuple[Word, ...], st: State, prefix_env: dict) -> list[Flow]:
         name = words[0].literal
@@ -1263,6 +1279,10 @@ class Interpreter:
         text = args[0].literal
         current_dir = Path(st.current_file).parent if st.current_file else self.entry.parent
         path, why = resolve_source(text, current_dir, self.root)
+        if path is None and st.cwd and text and not text.startswith("/"):
+            # bash reads a relative `source` path from the working directory
+            in_cwd, _ = resolve_source(str(Path(st.cwd) / text), current_dir, self.root)
+            path, why = (in_cwd, None) if in_cwd is not None else (path, why)
         if path is None:
             self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {why}")
             return [Flow("normal", st, False)]
@@ -1291,7 +1311,7 @@ class Interpreter:
                 continue  # a wrapper's "$@": its callers name the task
             self.note("OL003", w, f"`{w.raw}` is not a literal task name: orderlint cannot tell which "
                                   f"Rails task runs here")
-        tasks = [t for t in run.tasks if self.tracked((t.literal or "").strip())]
+        tasks = [t for t in run.tasks if self.tracked((t.literal or "").strip().split("[", 1)[0])]
         if not tasks:
             flows = [Flow("normal", st, False)]
             if not launch.masks_status:
@@ -1313,7 +1333,7 @@ class Interpreter:
         ids = []
         must, may = st.must, st.may
         for t in tasks:
-            name = (t.literal or "").strip()
+            name = (t.literal or "").strip().split("[", 1)[0]  # `db:seed[arg]`: the task is db:seed
             # Wrapper functions entered at the line that names the task are one invocation,
             # whichever way they launch Rails.
             calls = st.calls

@@ -23,11 +23,11 @@ def _parser() -> "tree_sitter.Parser":
 
 
 def normalize(data: bytes) -> bytes:
-    """Drop a UTF-8 BOM and turn CRLF/CR line ends into LF; line numbers stay those of the file."""
+    """Drop a UTF-8 BOM and turn CRLF line ends into LF; line numbers stay those of the file."""
     if data.startswith(BOM):
         data = data[len(BOM):]
-    if b"\r" in data:
-        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if b"\r\n" in data:
+        data = data.replace(b"\r\n", b"\n")  # a lone CR is no line end for bash
     return data
 
 

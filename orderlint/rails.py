@@ -106,6 +106,8 @@ def split_scope(task: str, known: frozenset[str] = frozenset()) -> tuple[str, st
 
 
 def databases_touched(task: str, model: DatabaseModel, envs: frozenset[str] | None) -> tuple[str, ...]:
+    if not task.startswith("db:"):
+        return ()  # a policy task such as assets:precompile
     base, scope = split_scope(task, model.names())
     if scope is not None:
         return (scope,)

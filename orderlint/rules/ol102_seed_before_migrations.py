@@ -44,6 +44,6 @@ class SeedBeforeMigrations(Rule):
             yield Finding.at(
                 late,
                 f"`{late.task}` can run before `{early.task}` ({steps[early_step].name}, {where(early)}); "
-                f"seed only after the migrations",
+                f"the policy runs {steps[early_step].name} before the {steps[late_step].name}",
                 [related(early, f"`{early.task}` runs after the seed on some path")],
             )
