@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Union
 
 from orderlint.syntax import Heredoc, Word
 
@@ -134,41 +135,6 @@ def _compose_env(words, start: int, end: int, env: dict[str, str | None]) -> Non
             _env_from(text[2:], env)
 
 
-def _compose(words, i: int, via: list[str], env: dict) -> int | None:
-    """words[i] is the first word after `docker compose` / `docker-compose`."""
-    i = _skip_options(words, i, COMPOSE_GLOBAL_VALUE)
-    sub = _lit(words[i]) if i < len(words) else None
-    if sub not in ("exec", "run"):
-        return None
-    values = COMPOSE_EXEC_VALUE if sub == "exec" else COMPOSE_RUN_VALUE
-    j = _skip_options(words, i + 1, values)
-    _compose_env(words, i + 1, j, env)
-    if j >= len(words):
-        return None
-    via.append(f"docker compose {sub} {words[j].raw}")
-    return j + 1
-
-
-def _docker(words, i: int, via: list[str], env: dict) -> int | None:
-    """words[i] is the first word after `docker`."""
-    i = _skip_options(words, i, frozenset({"-H", "--host", "--context", "-c", "--config", "-l", "--log-level"}))
-    sub = _lit(words[i]) if i < len(words) else None
-    if sub == "compose":
-        return _compose(words, i + 1, via, env)
-    if sub == "container" and i + 1 < len(words):
-        i += 1
-        sub = _lit(words[i])
-    if sub in ("exec", "run"):
-        values = DOCKER_EXEC_VALUE if sub == "exec" else DOCKER_RUN_VALUE
-        j = _skip_options(words, i + 1, values)
-        _compose_env(words, i + 1, j, env)
-        if j >= len(words):
-            return None
-        via.append(f"docker {sub} {words[j].raw}")
-        return j + 1
-    return None
-
-
 def _shell(words, i: int, stdin: Heredoc | None, same_shell: bool = False) -> ShellRun | None:
     """words[i] is the first word after bash/sh."""
     script_index = None
@@ -203,18 +169,6 @@ def _shell(words, i: int, stdin: Heredoc | None, same_shell: bool = False) -> Sh
     if (i >= len(words) or reads_stdin) and stdin is not None:
         return ShellRun(stdin.text, None, stdin, same_shell, errexit)
     return None
-
-
-def _remote_words(words, i: int, stdin: Heredoc | None) -> tuple[ShellRun | None, int | None]:
-    """After ssh HOST / kamal app exec / heroku run: one string is a script, several words a command."""
-    rest = words[i:]
-    if not rest:
-        if stdin is not None:
-            return ShellRun(stdin.text, None, stdin, False), None
-        return None, None
-    if len(rest) == 1 and rest[0].script is not None and " " in (rest[0].literal or rest[0].script):
-        return ShellRun(rest[0].script, rest[0], None, False), None
-    return None, i
 
 
 def _rails(words, i: int) -> RailsRun:
@@ -267,249 +221,297 @@ def rails_environment(run: RailsRun) -> str | None:
     return None
 
 
+class _Peel:
+    """What peeling wrappers has found so far: the wrapper chain, the environment, the words."""
+
+    def __init__(self, words: tuple[Word, ...], stdin: Heredoc | None) -> None:
+        self.words = words
+        self.stdin = stdin
+        self.via: list[str] = []
+        self.env: dict[str, str | None] = {}
+        self.masks: str | None = None
+        self.remote = False
+
+    def text(self, i: int) -> str | None:
+        return _lit(self.words[i]) if 0 <= i < len(self.words) else None
+
+    def launch(self, **found) -> Launch:
+        return Launch(tuple(self.via), self.env, self.masks, remote=self.remote, **found)
+
+    def rails(self, runner: str, first_task: int) -> Launch:
+        self.via.append(runner)
+        return self.launch(rails=_rails(self.words, first_task))
+
+    def shell(self, script: Word | None, same_shell: bool = False, errexit: bool = False) -> Launch:
+        """A shell reading `script`, or the heredoc on stdin when script is None."""
+        if script is not None:
+            return self.launch(shell=ShellRun(script.script or "", script, None, same_shell, errexit))
+        assert self.stdin is not None
+        return self.launch(shell=ShellRun(self.stdin.text, None, self.stdin, same_shell, errexit))
+
+    def remote_command(self, i: int) -> Launch | int | None:
+        """After `ssh HOST`, `kamal app exec`, `heroku run`: one string is a script, several words a command."""
+        self.remote = True
+        rest = self.words[i:]
+        if not rest:
+            return self.shell(None) if self.stdin is not None else None
+        if len(rest) == 1 and rest[0].script is not None and " " in (rest[0].literal or rest[0].script):
+            return self.shell(rest[0])
+        return i
+
+
+# A step returns the final Launch, the index of the next word to peel, or None: a plain
+# command starts at the current word.
+Step = Union[Launch, int, None]
+
+
+def _bundle(p: _Peel, i: int) -> Step:
+    if p.text(i + 1) != "exec":
+        return None
+    p.via.append("bundle exec")
+    return i + 2
+
+
+def _ruby(p: _Peel, i: int) -> Step:
+    script = p.text(i + 1)
+    if script is not None and script.endswith(("bin/rails", "bin/rake")):
+        return p.rails(f"ruby {script}", i + 2)
+    return None
+
+
+def _env(p: _Peel, i: int) -> Step:
+    i = _skip_options(p.words, i + 1, frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}))
+    while i < len(p.words) and ENV_ASSIGN.match(p.words[i].raw):
+        _env_from(p.text(i), p.env)
+        i += 1
+    p.via.append("env")
+    return i
+
+
+TRANSPARENT_OPTIONS = {"nice": {"-n", "--adjustment"}, "ionice": {"-c", "-n", "-t", "--class", "--classdata"},
+                       "stdbuf": {"-i", "-o", "-e"}}
+
+
+def _transparent(p: _Peel, i: int) -> Step:
+    """nice, time, nohup, command…: run their command unchanged."""
+    base = _base(p.text(i) or "")
+    if base == "exec" and not p.via:
+        return None  # `exec cmd` ends the script: the flow stage handles it
+    if base != "command":
+        p.via.append(base)
+    return _skip_options(p.words, i + 1, frozenset(TRANSPARENT_OPTIONS.get(base, ())))
+
+
+def _timeout(p: _Peel, i: int) -> Step:
+    i = _skip_options(p.words, i + 1, frozenset({"-s", "--signal", "-k", "--kill-after"}))
+    p.via.append(f"timeout {p.words[i].raw}" if i < len(p.words) else "timeout")
+    return i + 1  # after the duration
+
+
+def _flock(p: _Peel, i: int) -> Step:
+    j = _skip_options(p.words, i + 1, frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"})) + 1
+    p.via.append("flock")
+    if p.text(j) in ("-c", "--command") and j + 1 < len(p.words) and p.words[j + 1].script is not None:
+        return p.shell(p.words[j + 1])
+    return j
+
+
+def _sudo(p: _Peel, i: int) -> Step:
+    j, login, user = i + 1, False, None
+    while j < len(p.words):
+        text = p.text(j)
+        if text is None or not text.startswith("-"):
+            break
+        if text == "--":
+            j += 1
+            break
+        takes_value = text in SUDO_VALUE or (not text.startswith("--") and len(text) > 2 and
+                                             f"-{text[-1]}" in SUDO_VALUE)
+        if text.startswith("--user="):
+            user = text.split("=", 1)[1]
+        elif takes_value and text[-1] == "u" or text == "--user":
+            user = p.words[j + 1].raw if j + 1 < len(p.words) else None
+        if text in ("-i", "-s", "--login", "--shell") or (not text.startswith("--") and not takes_value and
+                                                          ("i" in text[1:] or "s" in text[1:])):
+            login = True
+        j += 2 if takes_value else 1
+    while j < len(p.words) and ENV_ASSIGN.match(p.words[j].raw):
+        _env_from(p.text(j), p.env)
+        j += 1
+    p.via.append(f"sudo -u {user}" if user else "sudo")
+    p.remote = True
+    if j >= len(p.words) and login and p.stdin is not None:
+        return p.shell(None)
+    return j
+
+
+def _su(p: _Peel, i: int) -> Step:
+    j, script = i + 1, None
+    while j < len(p.words):
+        text = p.text(j)
+        if text in ("-c", "--command") and j + 1 < len(p.words):
+            script = p.words[j + 1]
+            j += 2
+        elif text in ("-s", "--shell", "-g", "--group", "-w") and j + 1 < len(p.words):
+            j += 2
+        else:
+            j += 1  # a flag, or the user
+    p.via.append("su")
+    p.remote = True
+    if script is not None and script.script is not None:
+        return p.shell(script)
+    return p.shell(None) if p.stdin is not None else None
+
+
+def _sh(p: _Peel, i: int) -> Step:
+    run = _shell(p.words, i + 1, p.stdin)
+    if run is None:
+        return None
+    p.via.append(f"{_base(p.text(i) or '')} -c" if run.start_word else _base(p.text(i) or ""))
+    p.remote = True
+    return p.launch(shell=run)
+
+
+def _eval(p: _Peel, i: int) -> Step:
+    p.via.append("eval")
+    rest = p.words[i + 1:]
+    if len(rest) == 1 and rest[0].script is not None:
+        return p.shell(rest[0], same_shell=True)
+    return i + 1
+
+
+def _ssh(p: _Peel, i: int) -> Step:
+    j = i + 1
+    while j < len(p.words) and (p.text(j) or "").startswith("-"):
+        j += 2 if p.text(j) in SSH_VALUE else 1
+    if j >= len(p.words) or p.text(j) is None and not p.words[j].raw:
+        return None
+    p.via.append(f"ssh {p.words[j].raw}")
+    return p.remote_command(j + 1)
+
+
+def _container_command(p: _Peel, i: int, label: str, values: frozenset[str]) -> Step:
+    """`… exec|run [OPTIONS] TARGET cmd…`: options, then the service/container/image, then the command."""
+    j = _skip_options(p.words, i, values)
+    _compose_env(p.words, i, j, p.env)
+    if j >= len(p.words):
+        return None
+    p.via.append(f"{label} {p.words[j].raw}")
+    p.remote = True
+    return j + 1
+
+
+def _compose_from(p: _Peel, i: int) -> Step:
+    """words[i] is the first word after `docker compose` / `docker-compose`."""
+    i = _skip_options(p.words, i, COMPOSE_GLOBAL_VALUE)
+    sub = p.text(i)
+    if sub not in ("exec", "run"):
+        return None
+    values = COMPOSE_EXEC_VALUE if sub == "exec" else COMPOSE_RUN_VALUE
+    return _container_command(p, i + 1, f"docker compose {sub}", values)
+
+
+def _compose(p: _Peel, i: int) -> Step:
+    return _compose_from(p, i + 1)
+
+
+def _docker(p: _Peel, i: int) -> Step:
+    i = _skip_options(p.words, i + 1, frozenset({"-H", "--host", "--context", "-c", "--config", "-l", "--log-level"}))
+    sub = p.text(i)
+    if sub == "compose":
+        return _compose_from(p, i + 1)
+    if sub == "container":
+        i += 1
+        sub = p.text(i)
+    if sub not in ("exec", "run"):
+        return None
+    return _container_command(p, i + 1, f"docker {sub}", DOCKER_EXEC_VALUE if sub == "exec" else DOCKER_RUN_VALUE)
+
+
+def _kubectl(p: _Peel, i: int) -> Step:
+    j = _skip_options(p.words, i + 1, KUBECTL_VALUE)
+    if p.text(j) != "exec":
+        return None
+    k = _skip_options(p.words, j + 1, KUBECTL_VALUE)
+    dash = next((m for m in range(j + 1, len(p.words)) if p.text(m) == "--"), k)
+    target = p.words[k].raw if k < len(p.words) and k <= dash else ""
+    p.via.append(f"kubectl exec {target}".rstrip())
+    p.remote = True
+    return dash + 1
+
+
+def _kamal(p: _Peel, i: int) -> Step:
+    j = i + 2 if p.text(i + 1) == "app" else i + 1
+    if p.text(j) != "exec":
+        return None
+    k = j + 1
+    while k < len(p.words) and (p.text(k) or "").startswith("-"):
+        text = p.text(k) or ""
+        if text in ("-d", "--destination"):
+            p.env.setdefault("KAMAL_DESTINATION", p.text(k + 1))
+        elif text.startswith("--destination="):
+            p.env.setdefault("KAMAL_DESTINATION", text.split("=", 1)[1])
+        k += 2 if text in KAMAL_VALUE else 1
+    p.via.append("kamal app exec")
+    return p.remote_command(k)
+
+
+def _heroku(p: _Peel, i: int) -> Step:
+    if p.text(i + 1) not in ("run", "run:inside", "run:detached"):
+        return None
+    # The heroku CLI takes its own flags before and after the command; only `--` ends them.
+    rest: list[Word] = []
+    exit_code = False
+    k = i + 2
+    while k < len(p.words):
+        text = p.text(k)
+        if text == "--":
+            rest.extend(p.words[k + 1:])
+            break
+        if text in ("--exit-code", "-x"):
+            exit_code = True
+            k += 1
+        elif text in HEROKU_VALUE:
+            k += 2
+        elif text is not None and text.startswith("--") and "=" in text and text.split("=")[0] in HEROKU_VALUE:
+            k += 1
+        else:
+            rest.append(p.words[k])
+            k += 1
+    p.words = p.words[:i + 2] + tuple(rest)
+    p.via.append("heroku run")
+    if not exit_code:
+        p.masks = p.masks or "`heroku run` exits 0 whatever the command's status (add `--exit-code`)"
+    return p.remote_command(i + 2)
+
+
+LAUNCHERS = {
+    "bundle": _bundle, "ruby": _ruby, "env": _env, "timeout": _timeout, "flock": _flock, "sudo": _sudo,
+    "su": _su, "eval": _eval, "ssh": _ssh, "docker": _docker, "podman": _docker, "docker-compose": _compose,
+    "podman-compose": _compose, "kubectl": _kubectl, "oc": _kubectl, "kamal": _kamal, "heroku": _heroku,
+    **{name: _transparent for name in ("nice", "ionice", "chrt", "stdbuf", "nohup", "command", "setsid",
+                                       "unbuffer", "caffeinate", "time", "chpst", "cpulimit", "exec")},
+    **{name: _sh for name in SHELLS},
+}
+
+
 def classify(words: tuple[Word, ...], stdin: Heredoc | None) -> Launch:
-    via: list[str] = []
-    env: dict[str, str | None] = {}
-    masks: str | None = None
-    remote = False
+    """Peel the wrappers off a command line: what runs in the end, and through what."""
+    p = _Peel(words, stdin)
     i = 0
-    while i < len(words):
-        w = words[i]
-        name = w.literal
-        if via and ENV_ASSIGN.match(w.raw):
-            _env_from(name, env)  # `ssh host RAILS_ENV=production bin/rails …`
+    while i < len(p.words):
+        word = p.words[i]
+        if p.via and ENV_ASSIGN.match(word.raw):
+            _env_from(word.literal, p.env)  # `ssh host RAILS_ENV=production bin/rails …`
             i += 1
             continue
-        if name is None:
-            if is_rails_runner(w):
-                return Launch(tuple(via + [w.raw]), env, masks, rails=_rails(words, i + 1), remote=remote)
+        if is_rails_runner(word):
+            return p.rails(word.literal or word.raw, i + 1)
+        handler = LAUNCHERS.get(_base(word.literal)) if word.literal is not None else None
+        step = handler(p, i) if handler is not None else None
+        if step is None:
             break
-        base = _base(name)
-        nxt = _lit(words[i + 1]) if i + 1 < len(words) else None
-        if is_rails_runner(w):
-            return Launch(tuple(via + [name]), env, masks, rails=_rails(words, i + 1), remote=remote)
-        if base == "ruby" and nxt is not None and (nxt.endswith(("bin/rails", "bin/rake"))):
-            return Launch(tuple(via + [f"ruby {nxt}"]), env, masks, rails=_rails(words, i + 2), remote=remote)
-        if base == "bundle" and nxt == "exec":
-            via.append("bundle exec")
-            i += 2
-            continue
-        if base == "env":
-            i = _skip_options(words, i + 1, frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}))
-            while i < len(words) and ENV_ASSIGN.match(words[i].raw):
-                _env_from(_lit(words[i]), env)
-                i += 1
-            via.append("env")
-            continue
-        if base == "exec" and via:
-            via.append("exec")  # exec under a wrapper: the script ends with the wrapper anyway
-            i += 1
-            continue
-        if base in ("nice", "ionice", "chrt", "stdbuf", "nohup", "command", "setsid", "unbuffer",
-                    "caffeinate", "time", "chpst", "cpulimit"):
-            values = {"nice": {"-n", "--adjustment"}, "ionice": {"-c", "-n", "-t", "--class", "--classdata"},
-                      "stdbuf": {"-i", "-o", "-e"}}.get(base, set())
-            i = _skip_options(words, i + 1, frozenset(values))
-            if base != "command":
-                via.append(base)
-            continue
-        if base == "timeout":
-            i = _skip_options(words, i + 1, frozenset({"-s", "--signal", "-k", "--kill-after"}))
-            i += 1  # the duration
-            via.append(f"timeout {words[i - 1].raw}" if i <= len(words) else "timeout")
-            continue
-        if base == "flock":
-            j = _skip_options(words, i + 1, frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}))
-            j += 1  # the lock file
-            text = _lit(words[j]) if j < len(words) else None
-            if text in ("-c", "--command") and j + 1 < len(words):
-                shell = words[j + 1]
-                if shell.script is not None:
-                    return Launch(tuple(via + ["flock"]), env, masks,
-                                  shell=ShellRun(shell.script, shell, None, False), remote=remote)
-            via.append("flock")
-            i = j
-            continue
-        if base == "sudo":
-            j = i + 1
-            login = False
-            user = None
-            while j < len(words):
-                text = _lit(words[j])
-                if text is None or not text.startswith("-"):
-                    break
-                if text == "--":
-                    j += 1
-                    break
-                if text in ("-u", "--user") and j + 1 < len(words):
-                    user = words[j + 1].raw
-                if text.startswith("--user="):
-                    user = text.split("=", 1)[1]
-                if text in ("-i", "-s", "--login", "--shell") or (not text.startswith("--") and
-                                                                  ("i" in text[1:] or "s" in text[1:])
-                                                                  and text not in SUDO_VALUE):
-                    login = True
-                takes_value = text in SUDO_VALUE or (not text.startswith("--") and len(text) > 2 and
-                                                     f"-{text[-1]}" in SUDO_VALUE)
-                if takes_value and text[-1] == "u" and j + 1 < len(words):
-                    user = words[j + 1].raw
-                j += 2 if takes_value else 1
-            while j < len(words) and ENV_ASSIGN.match(words[j].raw):
-                _env_from(_lit(words[j]), env)
-                j += 1
-            via.append(f"sudo -u {user}" if user else "sudo")
-            remote = True
-            if j >= len(words) and login and stdin is not None:
-                return Launch(tuple(via), env, masks, shell=ShellRun(stdin.text, None, stdin, False), remote=True)
-            i = j
-            continue
-        if base == "su":
-            j = i + 1
-            script: Word | None = None
-            while j < len(words):
-                text = _lit(words[j])
-                if text in ("-c", "--command") and j + 1 < len(words):
-                    script = words[j + 1]
-                    j += 2
-                elif text is not None and text.startswith("--command="):
-                    j += 1
-                elif text in ("-s", "--shell", "-g", "--group", "-w") and j + 1 < len(words):
-                    j += 2
-                elif text is not None and text.startswith("-"):
-                    j += 1
-                else:
-                    j += 1  # the user
-            via.append("su")
-            if script is not None and script.script is not None:
-                return Launch(tuple(via), env, masks, shell=ShellRun(script.script, script, None, False), remote=True)
-            if stdin is not None:
-                return Launch(tuple(via), env, masks, shell=ShellRun(stdin.text, None, stdin, False), remote=True)
-            break
-        if base in SHELLS:
-            shell = _shell(words, i + 1, stdin)
-            if shell is not None:
-                return Launch(tuple(via + [f"{base} -c" if shell.start_word else base]), env, masks, shell=shell,
-                              remote=True)
-            break
-        if base == "eval":
-            rest = words[i + 1:]
-            if len(rest) == 1 and rest[0].script is not None:
-                return Launch(tuple(via + ["eval"]), env, masks,
-                              shell=ShellRun(rest[0].script, rest[0], None, True), remote=remote)
-            i += 1
-            via.append("eval")
-            continue
-        if base == "ssh":
-            j = i + 1
-            while j < len(words):
-                text = _lit(words[j])
-                if text is None or not text.startswith("-"):
-                    break
-                j += 2 if (text in SSH_VALUE) else 1
-            if j >= len(words):
-                break
-            via.append(f"ssh {words[j].raw}")
-            remote = True
-            shell, nxt_i = _remote_words(words, j + 1, stdin)
-            if shell is not None:
-                return Launch(tuple(via), env, masks, shell=shell, remote=True)
-            if nxt_i is None:
-                break
-            i = nxt_i
-            continue
-        if base in ("docker", "podman"):
-            j = _docker(words, i + 1, via, env)
-            if j is None:
-                break
-            remote = True
-            i = j
-            continue
-        if base in ("docker-compose", "podman-compose"):
-            j = _compose(words, i + 1, via, env)
-            if j is None:
-                break
-            remote = True
-            i = j
-            continue
-        if base in ("kubectl", "oc"):
-            j = _skip_options(words, i + 1, KUBECTL_VALUE)
-            if _lit(words[j] if j < len(words) else None) != "exec":
-                break
-            dash = next((k for k in range(j + 1, len(words)) if _lit(words[k]) == "--"), None)
-            if dash is None:
-                k = _skip_options(words, j + 1, KUBECTL_VALUE)
-                target, dash = (words[k] if k < len(words) else None), k
-            else:
-                k = _skip_options(words, j + 1, KUBECTL_VALUE)
-                target = words[k] if k < dash else None
-            via.append(f"kubectl exec {target.raw if target else ''}".rstrip())
-            remote = True
-            i = dash + 1
-            continue
-        if base == "kamal":
-            j = i + 1
-            if _lit(words[j] if j < len(words) else None) == "app":
-                j += 1
-            if _lit(words[j] if j < len(words) else None) != "exec":
-                break
-            k = j + 1
-            while k < len(words):
-                text = _lit(words[k])
-                if text is None or not text.startswith("-"):
-                    break
-                if text in ("-d", "--destination") and k + 1 < len(words):
-                    env.setdefault("KAMAL_DESTINATION", _lit(words[k + 1]))
-                elif text.startswith("--destination="):
-                    env.setdefault("KAMAL_DESTINATION", text.split("=", 1)[1])
-                k += 2 if text in KAMAL_VALUE else 1
-            via.append("kamal app exec")
-            remote = True
-            shell, nxt_i = _remote_words(words, k, stdin)
-            if shell is not None:
-                return Launch(tuple(via), env, masks, shell=shell, remote=True)
-            if nxt_i is None:
-                break
-            i = nxt_i
-            continue
-        if base == "heroku" and nxt in ("run", "run:inside", "run:detached"):
-            k = i + 2
-            exit_code = False
-            while k < len(words):
-                text = _lit(words[k])
-                if text is None or not text.startswith("-"):
-                    break
-                if text in ("--exit-code", "-x"):
-                    exit_code = True
-                k += 2 if text in HEROKU_VALUE else 1
-            # The heroku CLI takes its own flags after the command too; only `--` ends them.
-            rest: list[Word] = []
-            m = k
-            while m < len(words):
-                text = _lit(words[m])
-                if text == "--":
-                    rest.extend(words[m + 1:])
-                    break
-                if text in ("--exit-code", "-x"):
-                    exit_code = True
-                    m += 1
-                elif text in HEROKU_VALUE:
-                    m += 2
-                elif text is not None and text.startswith(tuple(f"{o}=" for o in HEROKU_VALUE if o.startswith("--"))):
-                    m += 1
-                else:
-                    rest.append(words[m])
-                    m += 1
-            words = tuple(words[:k]) + tuple(rest)
-            via.append("heroku run")
-            remote = True
-            if not exit_code:
-                masks = masks or "`heroku run` exits 0 whatever the command's status (add `--exit-code`)"
-            shell, nxt_i = _remote_words(words, k, stdin)
-            if shell is not None:
-                return Launch(tuple(via), env, masks, shell=shell, remote=True)
-            if nxt_i is None:
-                break
-            i = nxt_i
-            continue
-        break
-    return Launch(tuple(via), env, masks, words=tuple(words[i:]), remote=remote)
+        if isinstance(step, Launch):
+            return step
+        i = step
+    return p.launch(words=tuple(p.words[i:]))
