@@ -118,10 +118,11 @@ def databases_touched(task: str, model: DatabaseModel, envs: frozenset[str] | No
 
 
 def _neutralize_erb(text: str) -> str:
-    """ERB is never run: `<%= … %>` becomes a placeholder, `<% … %>` lines disappear."""
+    """ERB is never run: `<%= … %>` becomes a placeholder, `<% … %>` disappears; lines stay put."""
     def repl(m: re.Match) -> str:
-        return "ERB" if m.group(0).startswith("<%=") else ""
-    return "\n".join(ERB_OUTPUT.sub(repl, line) for line in text.split("\n"))
+        kept_lines = "\n" * m.group(0).count("\n")
+        return ("ERB" if m.group(0).startswith("<%=") else "") + kept_lines
+    return ERB_OUTPUT.sub(repl, text)
 
 
 def _database_entry(name: str, cfg: dict) -> Database:

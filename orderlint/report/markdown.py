@@ -356,9 +356,10 @@ class Audit:
                 for inv in script.invocations:
                     if kind not in ("library",) or inv.path == path:
                         runs.setdefault(key_of(inv), []).append((script, inv))
-            if invocations:  # where the tasks run: a `case` on the environment narrows the script's
-                environment = invocations[0].environment
-                for inv in invocations[1:]:
+            ran = [inv for pairs in runs.values() for _, inv in pairs] or list(invocations)
+            if ran:  # where the tasks run: a `case` on the environment narrows the script's
+                environment = ran[0].environment
+                for inv in ran[1:]:
                     environment = environment.join(inv.environment)
             section = Section(len(sections) + 1, path, kind, scripts, invocations, runs, environment, model)
             section.steps = build_steps(invocations)
