@@ -32,7 +32,7 @@ from orderlint.rails import (
 )
 from orderlint.resolve import LoadedScript, ScriptLoader, display_path, find_project_root
 from orderlint.settings import Settings
-from orderlint.syntax import Command, FunctionDef, Seq
+from orderlint.syntax import AndOr, Command, FunctionDef, Seq, Test
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class Invocation:
     disables_env_check: bool
     functions: tuple[str, ...]
     calls: tuple = ()  # CallSite chain from the entry script to the function naming the task
+    command: tuple = ()  # the command line that runs it: tasks of `rails db:drop db:create` share it
 
     @property
     def touches_primary(self) -> bool:
@@ -131,19 +132,32 @@ def is_library(loaded: LoadedScript) -> bool:
             continue
         elif isinstance(item, Seq) and not item.items:
             continue
+        elif is_load_guard(item):
+            continue
         else:
-            from orderlint.syntax import AndOr, Test
-            if isinstance(item, AndOr) and isinstance(item.left, (Test, Command)):
-                continue  # a guard such as `[[ -n ${LOADED:-} ]] && return`
             return False
     return has_function
 
 
+def is_load_guard(item) -> bool:
+    """`[[ -n ${LIB_LOADED:-} ]] && return`: a library guarding against a second load."""
+    if not isinstance(item, AndOr):
+        return False
+    left, right = item.left, item.right
+    tests = isinstance(left, Test) or (isinstance(left, Command) and bool(left.words) and
+                                      left.words[0].literal in ("[", "[[", "test"))
+    leaves = isinstance(right, Command) and bool(right.words) and right.words[0].literal in ("return", "exit")
+    return tests and leaves
+
+
 class Analyzer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, jobs: int = 1, progress=None) -> None:
         self.settings = settings
         self.loader = ScriptLoader()
         self.models: dict[Path, DatabaseModel] = {}
+        self.jobs = jobs  # processes for the flow of entry scripts (0: one per core); see orderlint.parallel
+        self.progress = progress or (lambda done, total: None)
+        self.extra_paths: set[str] = set()  # files read by worker processes (for the run cache)
 
     def tracked(self, task: str) -> bool:
         return task.startswith("db:") or any(fnmatch.fnmatchcase(task, p) for p in self.settings.policy.task_patterns())
@@ -212,10 +226,7 @@ class Analyzer:
         used_by: dict[str, list[str]] = {}
         runs: list[tuple[Path, LoadedScript, Interpreter, str]] = []
 
-        for path, ls in entries:
-            interp = self._interpreter(path, ls, root, used_by)
-            st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
-            interp.run(ls.script.body, st)
+        for path, ls, interp in self._run_entries(entries, root, used_by):
             runs.append((path, ls, interp, "entry"))
         for shown, (path, ls) in libraries.items():
             if shown in used_by:
@@ -256,6 +267,25 @@ class Analyzer:
         shown_files = sorted(ls.parsed.path for ls in loaded.values())
         return Results(root, shown_files, scripts, diagnostics, errors, used_by, models, parsed)
 
+    def run_entry(self, path: Path, ls: LoadedScript, root: Path, used_by: dict[str, list[str]]) -> Interpreter:
+        interp = self._interpreter(path, ls, root, used_by)
+        st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
+        interp.run(ls.script.body, st)
+        return interp
+
+    def _run_entries(self, entries: list, root: Path, used_by: dict[str, list[str]]) -> list[tuple]:
+        if self.jobs != 1:
+            from orderlint.parallel import run_entries
+
+            done = run_entries(self, entries, root, used_by, self.progress)
+            if done is not None:
+                return done
+        out = []
+        for n, (path, ls) in enumerate(entries, 1):
+            out.append((path, ls, self.run_entry(path, ls, root, used_by)))
+            self.progress(n, len(entries))
+        return out
+
     def _interpreter(self, path: Path, ls: LoadedScript, root: Path, used_by: dict[str, list[str]]) -> Interpreter:
         entry_shown = ls.parsed.path
 
@@ -285,6 +315,7 @@ class Analyzer:
             disables_env_check=ex.disables_env_check,
             functions=tuple(c.name for c in ex.calls if not c.function.startswith("source ")),
             calls=tuple(c for c in ex.calls if not c.function.startswith("source ")),
+            command=ex.command,
         )
 
     def _parsed(self, shown: str) -> ParsedFile | None:
@@ -323,6 +354,11 @@ def parse_diagnostics(ls: LoadedScript) -> list[Diagnostic]:
     for row in sorted(set(ls.script.truncated_rows))[:1]:
         out.append(Diagnostic(pf.path, row + 1, 1, row + 1, 1, "OL001", "parse-error", Severity.WARNING,
                               "commands nested this deep are not analysed"))
+    if pf.binary_from is not None:
+        row = pf.binary_from
+        message = ("binary file (a NUL byte on line 1), not a shell script: not analysed" if row == 0 else
+                   f"binary data from line {row + 1} on (a NUL byte): only the lines before it are analysed")
+        out.append(Diagnostic(pf.path, row + 1, 1, row + 1, 1, "OL001", "parse-error", Severity.WARNING, message))
     return out
 
 

@@ -38,10 +38,18 @@ def parse_tree(data: bytes) -> "tree_sitter.Tree":
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
     path: str  # display path
-    data: bytes  # normalized
-    tree: "tree_sitter.Tree"
+    data: bytes  # normalized; cut before the first line holding a NUL byte
+    _tree: "tree_sitter.Tree | None"  # dropped once extracted (memory): `tree` parses again on demand
     error_rows: tuple[tuple[int, int], ...]  # 0-based (first row, last row) of each unparsed region
     line_starts: tuple[int, ...] = ()
+    binary_from: int | None = None  # 0-based row of the first NUL byte: binary data from there on
+
+    @property
+    def tree(self) -> "tree_sitter.Tree":
+        return self._tree if self._tree is not None else parse_tree(self.data)
+
+    def without_tree(self) -> "ParsedFile":
+        return ParsedFile(self.path, self.data, None, self.error_rows, self.line_starts, self.binary_from)
 
     def line_text(self, row: int) -> str:
         if not 0 <= row < len(self.line_starts):
@@ -91,7 +99,20 @@ def error_regions(tree: "tree_sitter.Tree") -> tuple[tuple[int, int], ...]:
     return tuple(merged)
 
 
+def split_binary(data: bytes) -> tuple[bytes, int | None]:
+    """Text before the line of the first NUL byte, and that line's row (None: no NUL byte).
+
+    Bash stops reading a script at its `exit`, so self-extracting scripts (`gzexe`, makeself)
+    carry binary data after it; a file with a NUL byte on line 1 is no script at all.
+    """
+    nul = data.find(b"\0")
+    if nul < 0:
+        return data, None
+    start = data.rfind(b"\n", 0, nul) + 1
+    return data[:start], data.count(b"\n", 0, start)
+
+
 def parse_file(path: str, raw: bytes) -> ParsedFile:
-    data = normalize(raw)
+    data, binary_from = split_binary(normalize(raw))
     tree = parse_tree(data)
-    return ParsedFile(path=path, data=data, tree=tree, error_rows=error_regions(tree), line_starts=line_starts(data))
+    return ParsedFile(path, data, tree, error_regions(tree), line_starts(data), binary_from)

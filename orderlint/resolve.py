@@ -17,6 +17,9 @@ from orderlint.parse import ParsedFile, parse_file
 from orderlint.syntax import Script
 
 MAX_SCRIPT_BYTES = 64 * 1024 * 1024
+# Sourced paths looked for and not found, for the run cache (a file created there later
+# changes the results).
+MISSING: set[Path] = set()
 
 
 def find_project_root(start: Path) -> Path:
@@ -53,6 +56,10 @@ class ScriptLoader:
     def __init__(self) -> None:
         self._cache: dict[Path, LoadedScript | str] = {}
 
+    def paths(self) -> list[Path]:
+        """Every file this loader was asked for, read or not: what a cached run depends on."""
+        return list(self._cache)
+
     def load(self, path: Path, data: bytes | None = None, display: str | None = None) -> LoadedScript:
         key = path.resolve() if data is None else path
         cached = self._cache.get(key)
@@ -71,7 +78,8 @@ class ScriptLoader:
             raise OrderlintError(message) from None
         shown = display or display_path(path)
         parsed = parse_file(shown, data)
-        loaded = LoadedScript(parsed, build_script(shown, parsed.data, parsed.tree), key)
+        script = build_script(shown, parsed.data, parsed.tree)
+        loaded = LoadedScript(parsed.without_tree(), script, key)  # trees are big: parsed again when needed
         self._cache[key] = loaded
         return loaded
 
@@ -92,10 +100,12 @@ def resolve_source(text: str | None, current_dir: Path, root: Path) -> tuple[Pat
     except ValueError:
         return None, f"`{text}` is outside the project root ({display_path(root) or '.'})"
     if not real.is_file():
+        MISSING.add(real)
         # Sourced by name, bash also looks in the current directory: the project root here.
         if "/" not in text:
             alt = (root / text).resolve()
             if alt.is_file():
                 return alt, None
+            MISSING.add(alt)
         return None, f"`{text}` does not exist"
     return real, None

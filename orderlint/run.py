@@ -101,7 +101,24 @@ def _execute(options: Options) -> int:
     elif paths and not stdin and all(not p.exists() and not p.is_symlink() for p in paths):
         raise OrderlintError(f"{paths[0]}: no such file or directory")
 
-    results = Analyzer(settings).analyze(paths, stdin)
+    fmt = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    color = options.color if options.color is not None else (options.output is None and sys.stdout.isatty()
+                                                             and not os.environ.get("NO_COLOR"))
+    date = report_date(options.date)
+    run_cache = None
+    if not options.no_cache and stdin is None and options.write_baseline is None:
+        from orderlint.cache import RunCache
+
+        run_cache = RunCache.open(options, settings, paths, fmt, bool(color), date)
+        emitted = run_cache.lookup() if run_cache is not None else None
+        if emitted is not None:
+            return _emit(emitted, options)
+
+    from orderlint.parallel import progress_bar
+
+    with progress_bar() as progress:
+        analyzer = Analyzer(settings, jobs=options.jobs, progress=progress)
+        results = analyzer.analyze(paths, stdin)
     diagnostics = run_rules(results, settings)
     diagnostics = _apply_suppressions_and_baseline(results, diagnostics, settings, options)
     if options.write_baseline is not None:
@@ -111,26 +128,37 @@ def _execute(options: Options) -> int:
         print(f"orderlint: recorded {len(diagnostics)} finding(s) in {options.write_baseline}", file=sys.stderr)
         return EXIT_CLEAN
 
-    fmt = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    color = options.color if options.color is not None else (options.output is None and sys.stdout.isatty()
-                                                             and not os.environ.get("NO_COLOR"))
-    report = Report(results, tuple(diagnostics), date=report_date(options.date), lang=options.lang,
+    from orderlint.cache import Emitted
+
+    emitted = Emitted()
+    report = Report(results, tuple(diagnostics), date=date, lang=options.lang,
                     options={"color": bool(color) and fmt == "text"})
     text = render(fmt, report)
     if options.output is not None:
-        _write(options.output, text)
+        emitted.files[str(options.output)] = text
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        emitted.stdout = text
     for fmt_name, target in (("json", options.json_output), ("sarif", options.sarif_output),
                              ("markdown", options.markdown_output)):
         if target is not None:
-            _write(target, render(fmt_name, replace(report, options={"color": False})))
-    for problem in results.errors:
-        print(f"orderlint: error: {problem}", file=sys.stderr)
-    if results.errors:
-        return EXIT_ERROR
-    return exit_code(diagnostics, settings.fail_level)
+            emitted.files[str(target)] = render(fmt_name, replace(report, options={"color": False}))
+    emitted.stderr = [f"orderlint: error: {problem}" for problem in results.errors]
+    emitted.code = EXIT_ERROR if results.errors else exit_code(diagnostics, settings.fail_level)
+    if run_cache is not None and not results.errors:
+        run_cache.store(analyzer, results, emitted)
+    return _emit(emitted, options)
+
+
+def _emit(emitted, options: Options) -> int:
+    """Print and write a run's outputs (fresh or replayed from the cache); its exit code."""
+    if emitted.stdout:
+        sys.stdout.write(emitted.stdout)
+        sys.stdout.flush()
+    for target, text in emitted.files.items():
+        _write(Path(target), text)
+    for line in emitted.stderr:
+        print(line, file=sys.stderr)
+    return emitted.code
 
 
 def _apply_suppressions_and_baseline(results, diagnostics, settings, options):

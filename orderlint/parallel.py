@@ -1,0 +1,116 @@
+"""`--jobs N`: the flow of the entry scripts, in N processes; and the progress bar.
+
+The parent discovers, reads, parses and extracts every file once, then forks N workers that
+inherit all of it (no pickling of syntax trees: tree-sitter trees do not pickle, and the
+workers need none). Each worker runs the flow of a share of the entry scripts and sends back
+plain data: the executions, the flow notes, the files the script read and the libraries it
+sourced. The parent merges them in entry order, so the results are those of a one-process
+run, byte for byte, and does everything after the flow (models, rules, outputs) itself.
+
+Forking needs a platform with `fork` (Linux, the BSDs); elsewhere the run stays in one
+process. Small runs stay in one process too: starting workers costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+PARALLEL_MIN_ENTRIES = 16  # fewer entry scripts than this: one process
+PROGRESS_MIN = 100  # fewer scripts than this: no progress bar
+
+_JOB: tuple | None = None  # (analyzer, entries, root), inherited by the forked workers
+
+
+@dataclass
+class EntryRun:
+    """What the rest of the analysis reads from an entry script's interpreter."""
+
+    by_id: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)
+    files_read: set = field(default_factory=set)
+
+
+def workers(jobs: int) -> int:
+    if jobs <= 0:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return jobs
+
+
+def _work(indices: list[int]) -> list[tuple]:
+    from orderlint.resolve import MISSING
+
+    analyzer, entries, root = _JOB  # type: ignore[misc]
+    out = []
+    for i in indices:
+        path, ls = entries[i]
+        used_by: dict[str, list[str]] = {}
+        interp = analyzer.run_entry(path, ls, root, used_by)
+        run = EntryRun(interp.by_id, interp.notes, interp.files_read)
+        out.append((i, run, list(used_by), [str(p) for p in analyzer.loader.paths()], [str(p) for p in MISSING]))
+    return out
+
+
+def run_entries(analyzer, entries: list, root, used_by: dict[str, list[str]],
+                progress: Callable[[int, int], None]) -> list[tuple] | None:
+    """[(path, loaded, EntryRun)] in entry order, computed by worker processes; None: run them here."""
+    global _JOB
+    import multiprocessing
+
+    n = min(workers(analyzer.jobs), len(entries))
+    if n < 2 or len(entries) < PARALLEL_MIN_ENTRIES or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    from orderlint.resolve import MISSING
+
+    size = max(1, min(32, len(entries) // (n * 8)))
+    chunks = [list(range(i, min(i + size, len(entries)))) for i in range(0, len(entries), size)]
+    _JOB = (analyzer, entries, root)
+    results: dict[int, tuple] = {}
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            for chunk in pool.imap_unordered(_work, chunks):
+                for i, run, libs, paths, missing in chunk:
+                    results[i] = (run, libs)
+                    analyzer.extra_paths.update(paths)
+                    MISSING.update(missing)
+                progress(len(results), len(entries))
+    finally:
+        _JOB = None
+    out = []
+    for i, (path, ls) in enumerate(entries):
+        run, libs = results[i]
+        for lib in libs:
+            users = used_by.setdefault(lib, [])
+            if ls.parsed.path not in users:
+                users.append(ls.parsed.path)
+        out.append((path, ls, run))
+    return out
+
+
+@contextlib.contextmanager
+def progress_bar(force: bool | None = None) -> Iterator[Callable[[int, int], None]]:
+    """A callback `progress(done, total)` that draws a bar on stderr for long runs on a terminal."""
+    show = force if force is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if not show or total < PROGRESS_MIN:
+            return
+        if "bar" not in state:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            bar = Progress(TextColumn("orderlint"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                           console=Console(stderr=True), transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("scripts", total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
