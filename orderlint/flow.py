@@ -212,6 +212,7 @@ class Execution:
     output_used: bool = False
     disables_env_check: bool = False
     status_tested: bool = False  # its exit status decides a branch (`if`, `&&`, `||`, `$?`)
+    command: tuple = ()  # (path, row, col) of the runner: tasks of one command line share it
 
     @property
     def path(self) -> str:
@@ -409,6 +410,14 @@ def _node_path(node) -> str | None:
     return None
 
 
+def _saved(st: State) -> frozenset[int]:
+    """Failures whose status a variable still holds (`rc=$?`)."""
+    out: frozenset[int] = frozenset()
+    for causes in st.status_vars.values():
+        out |= causes
+    return out
+
+
 def _reads_status(node: Node) -> bool:
     """Does the statement look at `$?` (or an `rc=$?` capture) first thing?"""
     if isinstance(node, Command):
@@ -447,6 +456,7 @@ class Interpreter:
         self.background_reason: dict[int, str] = {}
         self._at_cache: dict[int, str] = {}
         self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
+        self.deferred: dict[int, Fate] = {}  # handled failures whose saved status may still be returned
 
     # -- bookkeeping ---------------------------------------------------------------------
     def note(self, code: str, word_or_node, message: str) -> None:
@@ -479,7 +489,7 @@ class Interpreter:
     def drop(self, st: State) -> State:
         """The current status is overwritten: failures nobody looked at continue silently."""
         if st.pending:
-            self.fate(st.pending, SILENT, st.pending_reason or "its exit status is never checked",
+            self.fate(st.pending - _saved(st), SILENT, st.pending_reason or "its exit status is never checked",
                       fix=st.pending_fix)
             st = replace(st, pending=frozenset(), pending_reason="", pending_fix="")
         return st
@@ -499,6 +509,9 @@ class Interpreter:
                 self.fate(f.state.pending, ABORTS, "it is the script's last command: the script exits with its status")
             else:
                 self.drop(f.state)
+        for cause, fate in self.deferred.items():
+            if cause in self.by_id and not self.by_id[cause].fates:
+                self.fate([cause], fate.outcome, fate.reason, fate.fallback, fate.fix)
         for cause, variable in self.captured.items():
             self.fate([cause], SILENT, f"its status is saved in `{variable}` but never checked",
                       fix=f'`[ "${variable}" -eq 0 ] || exit "${variable}"`')
@@ -588,10 +601,14 @@ class Interpreter:
             new = f.state.handling - entry_handling
             if f.kind == "normal" and new:
                 fallback = frozenset(f.state.may - st.may)
+                saved = _saved(f.state)
                 for cause in new:
-                    warned = cause in f.state.warned
-                    self.fate([cause], WARNS if warned else SILENT, where, fallback,
-                              fix="end the handler with `exit 1`")
+                    fate = Fate(WARNS if cause in f.state.warned else SILENT, where, fallback,
+                                "end the handler with `exit 1`")
+                    if cause in saved:
+                        self.deferred.setdefault(cause, fate)  # `return $rc` may still raise it
+                    else:
+                        self.fate([cause], fate.outcome, fate.reason, fate.fallback, fate.fix)
                 f = replace(f, state=replace(f.state, handling=entry_handling))
             out.append(f)
         return out
@@ -607,6 +624,9 @@ class Interpreter:
                 if f.failed:
                     out.append(replace(f, exempt=f"errexit ignores a failure followed by `&&` "
                                                  f"({self.at(node)})"))
+                elif f.state.pending:  # `[ $? -ne 0 ] && …`: the right side handles the failure
+                    out.extend(self.handler(node.right, f.state, f"on failure `&& {describe(node.right)}` runs "
+                                                                 f"({self.at(node)}) and the script goes on"))
                 else:
                     out.extend(self.ev(node.right, f.state))
             else:
@@ -707,10 +727,12 @@ class Interpreter:
             all(w.literal is not None for w in node.items)
         if not runs_at_least_once:
             out.append(Flow("normal", self.drop(st), False))
-        for _ in range(2):
+        for iteration in range(2):
             nxt: list[Flow] = []
             for f in current:
-                state = f.state
+                # Order facts are per iteration: the next region's primary migration after this
+                # region's queue migration is not "queue before primary".
+                state = f.state if iteration == 0 else replace(f.state, must=st.must, may=st.may)
                 if node.condition is not None:
                     why = f"`{describe(node.condition)}` is a `{node.kind}` condition on {self.at(node)}"
                     conds = self.condition(node.condition, state, why)
@@ -1034,12 +1056,20 @@ class Interpreter:
             return [Flow("normal", self.trap(args, st, node), False)]
         if name in ("exit", "return"):
             code = args[0].literal if args else None
-            if args and code is None:
-                failed = True
+            saved = self._status_word(args[0], st) if args and code is None else None
+            if saved is not None:
+                # `return $rc`, `exit $?`: the status saved earlier; inside the handler of that
+                # very failure it can only be the failure
+                for cause in saved:
+                    self.captured.pop(cause, None)
+                ok = None if saved and saved <= st.handling else replace(st, pending=frozenset())
+                bad = replace(st, pending=saved)
+            elif args and code is None:
+                ok, bad = st, st  # a status orderlint cannot know
             elif code is None:
-                failed = bool(st.pending) or bool(st.handling)
+                ok, bad = (None, st) if (st.pending or st.handling) else (st, None)
             else:
-                failed = code.strip() not in ("0",)
+                ok, bad = (st, None) if code.strip() == "0" else (None, st)
             command = f"`{name}{' ' + args[0].raw if args else ''}`"
             frames = [c for c in st.calls if not c.function.startswith("source ")]
             if frames:
@@ -1047,7 +1077,8 @@ class Interpreter:
                           f"runs {command} ({self.loc(words[0].path, _line(node.start))})")
             else:
                 reason = f"{command} on {self.loc(words[0].path, _line(node.start))} stops the script"
-            return [Flow(name, st, failed, reason=reason)]
+            return [Flow(name, state, failed, reason=reason) for state, failed in ((ok, False), (bad, True))
+                    if state is not None]
         if name in ("break", "continue"):
             return [Flow(name, st, False)]
         if name == "wait":
@@ -1171,6 +1202,17 @@ class Interpreter:
         self.on_source(shown, node.words[0].path if node.words else self.entry_display)
         flows = self.subshell(loaded.script.body, st, fresh=fresh)
         return [replace(f, state=replace(f.state, calls=st.calls, via=st.via)) for f in flows]
+
+    def _status_word(self, word: Word, st: State) -> frozenset[int] | None:
+        """The failures a `$?` or a saved `$rc` stands for, when the word is one of those."""
+        if len(word.parts) != 1:
+            return None
+        part = word.parts[0]
+        if part.kind == "param" and part.text == "?":
+            return st.pending
+        if part.kind == "var" and part.text in st.status_vars:
+            return st.status_vars[part.text]
+        return None
 
     def trap(self, args: tuple[Word, ...], st: State, node: Command) -> State:
         """`trap 'echo failed; exit 1' ERR` stops the script on failure, like `set -e`."""
@@ -1349,6 +1391,7 @@ class Interpreter:
                     arguments=tuple(a.raw for a in run.arguments), via=via, calls=calls,
                     script=self.entry_display, explicit_env=explicit, env=env,
                     must_before=must, may_before=may, order=len(self.by_id), masked=None,
+                    command=(run.runner.path, run.runner.start.row, run.runner.start.col),
                 )
                 self.executions[key] = ex
                 self.by_id[ex.id] = ex
@@ -1406,20 +1449,19 @@ class Interpreter:
 def file_environment(parts: Iterable[str]) -> str | None:
     """`ops/staging/init-db.sh` → staging; `deploy-local.sh` → development.
 
-    The file name's tokens first, then whole folder names from the nearest up: a folder
-    called `dev-portal` names an app, not an environment.
+    Whole folder names first, from the nearest up (`ops/staging/refresh-from-production.sh` runs
+    in staging; a folder called `dev-portal` names an app, not an environment), then the
+    tokens of the file name when exactly one environment is named there.
     """
     parts = list(parts)
     if not parts:
         return None
-    tokens = [t for t in re.split(r"[-_.\s]+", parts[-1].lower()) if t]
-    found = {ENV_ALIASES[t] for t in tokens if t in ENV_ALIASES}
-    if len(found) == 1:
-        return found.pop()
     for folder in reversed(parts[:-1]):
         if folder.lower() in ENV_ALIASES:
             return ENV_ALIASES[folder.lower()]
-    return None
+    tokens = [t for t in re.split(r"[-_.\s]+", parts[-1].lower()) if t]
+    found = {ENV_ALIASES[t] for t in tokens if t in ENV_ALIASES}
+    return found.pop() if len(found) == 1 else None
 
 
 def initial_state(entry: Path, env: EnvSet, first_line: str) -> State:

@@ -22,6 +22,17 @@ class Step:
     database: str | None = None  # "primary", "secondary" (any but the primary) or a database name
 
     def matches(self, task: str, base: str, databases: tuple[str, ...], primary: str) -> bool:
+        """Is this task the step itself (a queue migration touches no primary database)?"""
+        if not self.done_by(task, base, databases, primary):
+            return False
+        if self.database == "secondary":
+            return primary not in databases
+        if self.database not in (None, "primary"):
+            return primary not in databases
+        return True
+
+    def done_by(self, task: str, base: str, databases: tuple[str, ...], primary: str) -> bool:
+        """Does this task accomplish the step? `db:migrate` migrates the queue too."""
         if not any(_task_matches(p, task, base) for p in self.tasks):
             return False
         if self.database is None:
@@ -29,8 +40,8 @@ class Step:
         if self.database == "primary":
             return primary in databases
         if self.database == "secondary":
-            return bool(databases) and primary not in databases
-        return self.database in databases and primary not in databases
+            return any(d != primary for d in databases)
+        return self.database in databases
 
 
 def _task_matches(pattern: str, task: str, base: str) -> bool:
@@ -48,6 +59,9 @@ class Policy:
             if step.matches(task, base, databases, primary):
                 return index
         return None
+
+    def steps_done_by(self, task: str, base: str, databases: tuple[str, ...], primary: str) -> frozenset[int]:
+        return frozenset(i for i, step in enumerate(self.steps) if step.done_by(task, base, databases, primary))
 
     def task_patterns(self) -> tuple[str, ...]:
         return tuple(p for s in self.steps for p in s.tasks if p != MIGRATIONS)

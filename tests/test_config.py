@@ -279,11 +279,10 @@ def test_select_and_ignore(tmp_path):
         "ops/a.sh": """\
             #!/usr/bin/env bash
             set -euo pipefail
+            bin/rails db:seed
             bin/rails db:migrate:primary
             bin/rails db:migrate:queue
             bin/rails db:migrate:queue || true
-            bin/rails db:seed
-            bin/rails db:migrate:primary
             """,
     })
     assert {c for _, _, c in codes(tmp_path)} == {"OL202"}

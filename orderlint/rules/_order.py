@@ -8,21 +8,31 @@ from orderlint.analysis import Invocation, ScriptAnalysis
 from orderlint.flow import IdSet
 
 
-def step_of(script: ScriptAnalysis, inv: Invocation) -> int | None:
-    return script.settings.policy.step_of(inv.task, inv.base, inv.databases, inv.primary)
-
-
 def out_of_order(script: ScriptAnalysis) -> Iterator[tuple[Invocation, Invocation, int, int]]:
-    """(late, early, late's step, early's step): `late` may succeed before `early` runs."""
-    steps = {inv.id: step_of(script, inv) for inv in script.invocations}
-    later_than: dict[int, IdSet] = {}
-    for index in range(len(script.settings.policy.steps)):
-        later_than[index] = IdSet.of(i for i, s in steps.items() if s is not None and s > index)
-    for early in script.invocations:
-        early_step = steps[early.id]
-        if early_step is None:
-            continue
-        for late_id in early.may_before & later_than[early_step]:
-            late = script.by_id(late_id)
-            if late is not None:
-                yield late, early, steps[late_id], early_step
+    """(late, early, late's step, early's step): on some path `late` does a later step of the
+    policy while an earlier step has not been done yet, and `early` does that step afterwards.
+
+    A task that does several steps (`db:migrate` migrates the primary and the queue) counts for
+    each; running a step again later (`db:reset` after everything) is no disorder.
+    """
+    policy = script.settings.policy
+    done: dict[int, frozenset[int]] = {
+        inv.id: policy.steps_done_by(inv.task, inv.base, inv.databases, inv.primary) for inv in script.invocations}
+    doers = {step: [inv for inv in script.invocations if step in done[inv.id]] for step in range(len(policy.steps))}
+    masks = {step: IdSet.of(inv.id for inv in invs) for step, invs in doers.items()}
+    for late in script.invocations:
+        found = _first_disorder(late, done[late.id], doers, masks)
+        if found is not None:
+            early, late_step, early_step = found
+            yield late, early, late_step, early_step
+
+
+def _first_disorder(late: Invocation, late_steps: frozenset[int], doers: dict, masks: dict):
+    for late_step in sorted(late_steps):
+        for early_step in range(late_step):
+            if late.must_before & masks[early_step]:
+                continue  # done before on every path
+            early = next((e for e in doers[early_step] if late.id in e.may_before), None)
+            if early is not None:
+                return early, late_step, early_step
+    return None

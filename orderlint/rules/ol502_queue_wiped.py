@@ -39,14 +39,16 @@ class QueueWiped(Rule):
     summary = "a destructive task destroys the queue database (jobs lost)"
 
     def check(self, script):
+        reported: set[tuple] = set()
         for inv in script.invocations:
-            if inv.base not in WIPES:
-                continue
+            if inv.base not in WIPES or (inv.command and inv.command in reported):
+                continue  # one finding per command line: `db:drop db:create db:schema:load` loses the jobs once
             others = [d for d in inv.databases if d != inv.primary]
             if not others:
                 continue
             db = script.model.database(others[0], inv.environment.only) if inv.environment.only else None
             where = f" ({db.database})" if db is not None and db.database else ""
+            reported.add(inv.command)
             dev = inv.environment.only_development()
             if inv.scope is None:
                 message = (f"`{inv.task}` also destroys `{others[0]}`{where}: its jobs are lost; "
