@@ -61,11 +61,13 @@ class Invocation:
     must_before: IdSet  # executions that succeeded before this one on every path
     may_before: IdSet  # … on some path
     output_used: bool
+    output_inspected: bool
     status_tested: bool
     disables_env_check: bool
     functions: tuple[str, ...]
     calls: tuple = ()  # CallSite chain from the entry script to the function naming the task
     command: tuple = ()  # the command line that runs it: tasks of `rails db:drop db:create` share it
+    model: DatabaseModel | None = None  # the databases of the app it runs in
 
     @property
     def touches_primary(self) -> bool:
@@ -200,6 +202,17 @@ class Analyzer:
             return configured_model(self.settings.databases, self.settings.rails_version)
         return inferred_model(scoped_names)
 
+    def model_in(self, cwd: str, fallback: DatabaseModel) -> DatabaseModel:
+        """A task run after `cd apps/admin` uses apps/admin/config/database.yml."""
+        if not cwd or self.settings.database_yml:
+            return fallback
+        yml = Path(cwd) / "config" / "database.yml"
+        if not yml.is_file():
+            return fallback
+        if yml not in self.models:
+            self.models[yml] = load_database_yml(yml, display_path(yml))
+        return self.models[yml]
+
     # -- the run ----------------------------------------------------------------------------
     def analyze(self, paths: list[Path], stdin: tuple[str, bytes] | None = None) -> Results:
         root = find_project_root(paths[0] if paths else Path.cwd())
@@ -298,6 +311,7 @@ class Analyzer:
 
     def _invocation(self, ex: Execution, ls: LoadedScript, model: DatabaseModel,
                     parsed: dict[str, ParsedFile]) -> Invocation:
+        model = self.model_in(ex.cwd, model)
         envs = ex.env.only
         base, scope = split_scope(ex.task, model.names())
         pf = parsed.get(ex.word.path) or self._parsed(ex.word.path)
@@ -311,11 +325,12 @@ class Analyzer:
             databases=databases_touched(ex.task, model, envs), primary=model.primary(envs),
             environment=ex.env, on_failure=outcome, reason=ex.reason(outcome), fix=ex.fix(outcome), fallback=fallback,
             via=ex.via, arguments=ex.arguments, must_before=ex.must_before,
-            may_before=ex.may_before, output_used=ex.output_used, status_tested=ex.status_tested,
+            may_before=ex.may_before, output_used=ex.output_used, output_inspected=ex.output_inspected,
+            status_tested=ex.status_tested,
             disables_env_check=ex.disables_env_check,
             functions=tuple(c.name for c in ex.calls if not c.function.startswith("source ")),
             calls=tuple(c for c in ex.calls if not c.function.startswith("source ")),
-            command=ex.command,
+            command=ex.command, model=model,
         )
 
     def _parsed(self, shown: str) -> ParsedFile | None:

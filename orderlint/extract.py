@@ -52,7 +52,8 @@ STATEMENT_TYPES = frozenset({
 _SCRIPT_REF = r"""(?:--\s+)?"?\$\{?(0|BASH_SOURCE)(?:\[0\])?\}?"?"""
 _DIRNAME_SUBST = re.compile(
     rf"""^\s*(?:dirname\s+{_SCRIPT_REF}"""
-    rf"""|cd\s+(?:-P\s+)?"?\$\(\s*dirname\s+{_SCRIPT_REF}\s*\)"?\s*(?:>\s*/dev/null\s*)?(?:2>&1\s*)?"""
+    rf"""|cd\s+(?:-P\s+)?"?\$\(\s*dirname\s+{_SCRIPT_REF}\s*\)(?P<below>(?:/[\w.-]+)*)/?"?\s*"""
+    r"""(?:>\s*/dev/null\s*)?(?:2>&1\s*)?"""
     r"""(?:&&|;)\s*pwd(?:\s+-P)?)\s*$"""
 )
 _ESCAPED = re.compile(r"\\(.)", re.S)
@@ -231,7 +232,7 @@ class _Builder:
         w = self.word(target, depth)
         if w.script is None or w.script_start is None:
             return None
-        return Heredoc(w.script, w.script_start, expands=True)
+        return Heredoc(w.script, w.script_start, expands=True, path=self.path)
 
     def heredoc(self, node) -> Heredoc | None:
         body = next((c for c in node.children if c.type == "heredoc_body"), None)
@@ -239,7 +240,7 @@ class _Builder:
         if body is None:
             return None
         quoted = start_tok is not None and any(q in self.text(start_tok) for q in "'\"\\")
-        return Heredoc(self.text(body), self.pos(body.start_point), expands=not quoted)
+        return Heredoc(self.text(body), self.pos(body.start_point), expands=not quoted, path=self.path)
 
     def command(self, node, depth: int) -> Command:
         words: list[Word] = []
@@ -353,6 +354,8 @@ class _Builder:
             m = _DIRNAME_SUBST.match(body_text[2:-1] if body_text.startswith("$(") else body_text)
             if m:
                 yield Part("dir", "0" if "0" in (m.group(1), m.group(2)) else "BASH_SOURCE", quoted)
+                if m.group("below"):  # `$(cd "$(dirname "$0")/../.." && pwd)`
+                    yield Part("lit", m.group("below"), quoted)
                 return
             if depth > MAX_DEPTH:
                 yield Part("dyn", body_text, quoted)

@@ -210,9 +210,11 @@ class Execution:
     fates: list[Fate] = field(default_factory=list)
     masked: str | None = None
     output_used: bool = False
+    output_inspected: bool = False  # captured in `$(…)` or piped into grep/awk/sed…, not just shown
     disables_env_check: bool = False
     status_tested: bool = False  # its exit status decides a branch (`if`, `&&`, `||`, `$?`)
     command: tuple = ()  # (path, row, col) of the runner: tasks of one command line share it
+    cwd: str = ""  # where it runs, when a `cd` made that known (an app of a monorepo)
 
     @property
     def path(self) -> str:
@@ -274,7 +276,8 @@ class State:
     via: tuple[str, ...] = ()
     current_file: str = ""  # absolute path of the file being run (BASH_SOURCE)
     remote: bool = False
-    capturing: bool = False  # output read by the script: `$(…)`, or piped into another command
+    capturing: str = ""  # who reads the output: "$(…)", or the command it is piped into
+    stdin: Heredoc | None = None  # a heredoc fed to the function being run
     inherit_errexit: bool = False  # shopt -s inherit_errexit: `$(…)` keeps set -e
     err_trap: str = ""  # where a `trap … ERR` that exits the script was set
     errtrace: bool = False  # set -E: functions and subshells inherit the ERR trap
@@ -816,7 +819,8 @@ class Interpreter:
         stage_pending: frozenset[int] = frozenset()
         last_name = describe(node.stages[-1])
         for stage in node.stages[:-1]:
-            flows = self.subshell(stage, replace(state, capturing=True))
+            reader = node.stages[node.stages.index(stage) + 1]
+            flows = self.subshell(stage, replace(state, capturing=f"| {describe(reader)}"))
             state = flows[0].state
             for f in flows[1:]:
                 state = join_states(state, f.state)
@@ -961,7 +965,7 @@ class Interpreter:
         if st.errexit and not st.inherit_errexit:
             inner = replace(st, errexit=False, errexit_origin="bash turns `set -e` off inside `$(…)` "
                                                               "(no `shopt -s inherit_errexit`)")
-        flows = self.subshell(body, replace(inner, capturing=True))
+        flows = self.subshell(body, replace(inner, capturing="$(…)"))
         return [replace(f, state=replace(f.state, errexit=st.errexit, errexit_origin=st.errexit_origin,
                                          capturing=st.capturing)) for f in flows]
 
@@ -1109,7 +1113,7 @@ class Interpreter:
             return [Flow("normal", st, False)]
         if name in MESSAGE_COMMANDS or (node.redirects_stderr_or_out and name not in ("cat",)):
             return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
-        launch = classify(words, node.stdin)
+        launch = classify(words, node.stdin or st.stdin)
         if prefix_env:
             launch = replace(launch, env={**prefix_env, **launch.env})
         if launch.rails is not None:
@@ -1292,14 +1296,14 @@ class Interpreter:
         if len(st.calls) >= MAX_CALL_DEPTH or depth >= 2:
             return [Flow("normal", st, False), Flow("normal", st, True)]
         site = CallSite(fn.name, words[0].path, _line(node.start))
-        inner = replace(st, positional=tuple(words[1:]), calls=st.calls + (site,))
+        inner = replace(st, positional=tuple(words[1:]), calls=st.calls + (site,), stdin=node.stdin or st.stdin)
         if st.err_trap and not st.errtrace:
             inner = replace(inner, err_trap="", errexit_origin=inner.errexit_origin if inner.errexit else
                             f"the `trap … ERR` of {st.err_trap} does not reach functions (no `set -E`)")
         entry_handling = st.handling
         out = []
         for f in self.ev(fn.body, inner):
-            s = replace(f.state, positional=st.positional, calls=st.calls, err_trap=st.err_trap,
+            s = replace(f.state, positional=st.positional, calls=st.calls, err_trap=st.err_trap, stdin=st.stdin,
                         errexit_origin=st.errexit_origin)
             if f.kind == "return":
                 pending = s.pending | ((s.handling - entry_handling) if f.failed else frozenset())
@@ -1391,7 +1395,7 @@ class Interpreter:
                     arguments=tuple(a.raw for a in run.arguments), via=via, calls=calls,
                     script=self.entry_display, explicit_env=explicit, env=env,
                     must_before=must, may_before=may, order=len(self.by_id), masked=None,
-                    command=(run.runner.path, run.runner.start.row, run.runner.start.col),
+                    command=(run.runner.path, run.runner.start.row, run.runner.start.col), cwd=st.cwd,
                 )
                 self.executions[key] = ex
                 self.by_id[ex.id] = ex
@@ -1399,7 +1403,9 @@ class Interpreter:
                 ex.must_before &= must
                 ex.may_before |= may
                 ex.env = ex.env.join(env)
-            ex.output_used = ex.output_used or st.capturing
+            ex.output_used = ex.output_used or bool(st.capturing)
+            ex.output_inspected = ex.output_inspected or st.capturing == "$(…)" or \
+                st.capturing.split(" ")[1:2] in (["grep"], ["egrep"], ["awk"], ["sed"], ["rg"], ["wc"], ["jq"])
             ex.status_tested = ex.status_tested or st.suppressed is not None
             ex.disables_env_check = ex.disables_env_check or disables
             ids.append(ex.id)
@@ -1417,7 +1423,7 @@ class Interpreter:
         if self.nested_depth >= MAX_NESTED_SHELLS:
             return [Flow("normal", st, False), Flow("normal", st, True)]
         if run.heredoc is not None:
-            origin, path = run.heredoc.start, node.words[0].path if node.words else ""
+            origin, path = run.heredoc.start, run.heredoc.path or (node.words[0].path if node.words else "")
         else:
             assert run.start_word is not None
             origin, path = run.start_word.script_start or run.start_word.start, run.start_word.path

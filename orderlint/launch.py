@@ -72,11 +72,24 @@ def is_rails_runner(word: Word) -> bool:
     return last is not None and last.kind == "lit" and last.text.endswith(("/bin/rails", "/bin/rake"))
 
 
-def _skip_options(words, i, with_value: frozenset[str], stop_at_first_positional=True) -> int:
+ARRAY_EXPANSION = re.compile(r'^"?\$\{?[A-Za-z_][A-Za-z0-9_]*\[[@*]\]\}?"?$|^"?\$[@*]"?$')
+
+
+def is_option_word(word: Word) -> bool:
+    """`-T`, `--version="$V"`, or `"${opts[@]}"` (options built in an array)."""
+    return word.raw.startswith("-") or bool(ARRAY_EXPANSION.match(word.raw))
+
+
+def _skip_options(words, i, with_value: frozenset[str]) -> int:
     """Skip `-x`, `--long`, `--long=v`, and options in with_value that take the next word."""
     while i < len(words):
         text = _lit(words[i])
-        if text is None or not text.startswith("-") or text == "-":
+        if text is None:
+            if not is_option_word(words[i]):
+                return i
+            i += 1
+            continue
+        if not text.startswith("-") or text == "-":
             return i
         if text == "--":
             return i + 1
@@ -119,7 +132,7 @@ KUBECTL_VALUE = frozenset({"-n", "--namespace", "-c", "--container", "--context"
                            "--cluster", "--user", "-f", "--filename", "--pod-running-timeout", "-s", "--server",
                            "--token", "--as"})
 KAMAL_VALUE = frozenset({"-r", "--roles", "-d", "--destination", "-h", "--hosts", "-c", "--config-file",
-                         "--env", "-e", "--skip-hooks"})
+                         "--env", "-e", "--version"})
 HEROKU_VALUE = frozenset({"-a", "--app", "-r", "--remote", "-s", "--size", "-e", "--env", "--type",
                           "-t", "--team"})
 
@@ -430,6 +443,17 @@ def _docker(p: _Peel, i: int) -> Step:
 
 def _kubectl(p: _Peel, i: int) -> Step:
     j = _skip_options(p.words, i + 1, KUBECTL_VALUE)
+    if p.text(j) == "run":  # kubectl run NAME --image=… [--env=K=V] -- cmd…
+        dash = next((m for m in range(j + 1, len(p.words)) if p.text(m) == "--"), None)
+        if dash is None:
+            return None
+        for m in range(j + 1, dash):
+            text = p.text(m) or ""
+            if text.startswith("--env="):
+                _env_from(text[len("--env="):], p.env)
+        p.via.append(f"kubectl run {p.words[j + 1].raw if j + 1 < dash else ''}".rstrip())
+        p.remote = True
+        return dash + 1
     if p.text(j) != "exec":
         return None
     k = _skip_options(p.words, j + 1, KUBECTL_VALUE)
@@ -445,7 +469,7 @@ def _kamal(p: _Peel, i: int) -> Step:
     if p.text(j) != "exec":
         return None
     k = j + 1
-    while k < len(p.words) and (p.text(k) or "").startswith("-"):
+    while k < len(p.words) and is_option_word(p.words[k]):
         text = p.text(k) or ""
         if text in ("-d", "--destination"):
             p.env.setdefault("KAMAL_DESTINATION", p.text(k + 1))
@@ -475,12 +499,18 @@ def _heroku(p: _Peel, i: int) -> Step:
             k += 2
         elif text is not None and text.startswith("--") and "=" in text and text.split("=")[0] in HEROKU_VALUE:
             k += 1
+        elif not rest and is_option_word(p.words[k]):
+            k += 1  # a heroku flag such as --no-tty, before the command
         else:
             rest.append(p.words[k])
             k += 1
     p.words = p.words[:i + 2] + tuple(rest)
-    p.via.append("heroku run")
-    if not exit_code:
+    detached = p.text(i + 1) == "run:detached"
+    p.via.append("heroku run:detached" if detached else "heroku run")
+    if detached:
+        p.masks = p.masks or "`heroku run:detached` never reports the command's status (run it attached with " \
+                              "`heroku run --exit-code`)"
+    elif not exit_code:
         p.masks = p.masks or "`heroku run` exits 0 whatever the command's status (add `--exit-code`)"
     return p.remote_command(i + 2)
 

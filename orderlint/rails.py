@@ -28,6 +28,10 @@ SCOPABLE = ("db:migrate:status", "db:migrate:up", "db:migrate:down", "db:migrate
             "db:prepare", "db:seed:replant")
 SUBTASKS = frozenset({"status", "up", "down", "redo", "reset", "all", "_unsafe", "load", "dump", "cache",
                       "replant", "prepare", "load_schema", "purge", "load_structure"})
+# Tasks Rails defines per database (`db:migrate:primary`) in multi-database apps.
+PER_DATABASE = frozenset({"db:migrate", "db:create", "db:drop", "db:schema:load", "db:schema:dump", "db:rollback",
+                          "db:migrate:status", "db:abort_if_pending_migrations", "db:migrate:up", "db:migrate:down",
+                          "db:migrate:redo", "db:reset", "db:test:prepare"})
 MIGRATES = frozenset({"db:migrate", "db:prepare", "db:setup", "db:reset", "db:schema:load", "db:migrate:reset",
                       "db:structure:load"})
 DESTRUCTIVE = frozenset({"db:reset", "db:drop", "db:purge", "db:schema:load", "db:setup", "db:seed:replant",

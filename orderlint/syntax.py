@@ -61,6 +61,7 @@ class Heredoc:
     text: str
     start: Pos
     expands: bool  # unquoted delimiter: the outer shell expands it first
+    path: str = ""  # the file it is written in
 
 
 @dataclass(frozen=True, slots=True)

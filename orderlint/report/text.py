@@ -49,7 +49,12 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         if script.role == "library" and script.path in results.used_by:
             continue
         head = f"[bold]{show(script.path)}[/bold]"
-        env = script.environment.label()
+        environment = script.environment
+        if invs:  # where its tasks run: an exported RAILS_ENV or a `case` narrows the path's answer
+            environment = invs[0].environment
+            for inv in invs[1:]:
+                environment = environment.join(inv.environment)
+        env = environment.label()
         console.print(f"{head}  [dim]environment: {show(env)}[/dim]")
         if not invs:
             console.print("  [dim]no database task[/dim]")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from orderlint.analysis import Invocation, ScriptAnalysis
 from orderlint.flow import ABORTS
-from orderlint.rails import READ_ONLY
+from orderlint.rails import MIGRATES, READ_ONLY
 
 
 def changes_database(inv: Invocation) -> bool:
-    return inv.base not in READ_ONLY
+    """Tasks whose failure must stop a deploy: every task but the informational ones.
+    `db:abort_if_pending_migrations` is there for its failure."""
+    return inv.base not in READ_ONLY or inv.base == "db:abort_if_pending_migrations"
 
 
 def falls_back(script: ScriptAnalysis, inv: Invocation) -> Invocation | None:
@@ -19,3 +21,9 @@ def falls_back(script: ScriptAnalysis, inv: Invocation) -> Invocation | None:
                 and other.on_failure == ABORTS and changes_database(other):
             return other
     return None
+
+
+def verifies_a_migration(script: ScriptAnalysis, inv: Invocation) -> bool:
+    """A pending check that runs after a primary migration on some path."""
+    return any(other.base in MIGRATES and other.touches_primary
+               for other in (script.by_id(i) for i in inv.may_before) if other is not None)

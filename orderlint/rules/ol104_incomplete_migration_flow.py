@@ -50,7 +50,9 @@ class IncompleteMigrationFlow(Rule):
     def check(self, script):
         if script.used_by:
             return  # a step of its callers' flows, judged there
-        migrations = [i for i in script.invocations if i.base in MIGRATION_TASKS]
+        # (tasks run in another app of a monorepo are that app's business)
+        own = [i for i in script.invocations if (i.model or script.model) is script.model]
+        migrations = [i for i in own if i.base in MIGRATION_TASKS]
         if not migrations:
             return
         envs = None
@@ -59,7 +61,7 @@ class IncompleteMigrationFlow(Rule):
                 None if inv.environment.only is None else envs | inv.environment.only)
         expected = [d.name for d in script.model.for_envs(envs) if d.has_tasks]
         # A reset or a schema load brings a database up to date too, without triggering the rule.
-        migrated = {name for inv in script.invocations if inv.base in MIGRATES for name in inv.databases}
+        migrated = {name for inv in own if inv.base in MIGRATES for name in inv.databases}
         missing = [name for name in expected if name not in migrated]
         if missing and migrated:
             first = migrations[0]

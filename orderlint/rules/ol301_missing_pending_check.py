@@ -1,5 +1,6 @@
 from orderlint.model import Severity
-from orderlint.rails import MIGRATES, PENDING_CHECKS
+from orderlint.flow import ABORTS, UNKNOWN
+from orderlint.rails import MIGRATES
 from orderlint.rules import Finding, Rule
 
 
@@ -44,7 +45,11 @@ class MissingPendingCheck(Rule):
         migrations = [i for i in script.invocations if i.base in MIGRATES and i.touches_primary]
         if not migrations or all(i.environment.only_development() for i in migrations):
             return
-        checks = [i for i in script.invocations if i.base in PENDING_CHECKS]
+        # A check counts when it can stop the script: abort_if_pending failing under errexit,
+        # or the status table read by the script (not only printed).
+        checks = [i for i in script.invocations
+                  if (i.base == "db:abort_if_pending_migrations" and i.on_failure in (ABORTS, UNKNOWN))
+                  or (i.base == "db:migrate:status" and i.output_inspected)]
         for inv in migrations:
             if not any(inv.id in c.may_before for c in checks):
                 yield Finding.at(

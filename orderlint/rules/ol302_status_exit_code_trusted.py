@@ -42,7 +42,7 @@ class StatusExitCodeTrusted(Rule):
 
     def check(self, script):
         for inv in script.invocations:
-            if inv.base == "db:migrate:status" and inv.status_tested and not inv.output_used:
+            if inv.base == "db:migrate:status" and inv.status_tested and not inv.output_inspected:
                 how = f" ({inv.reason})" if inv.reason else ""
                 yield Finding.at(
                     inv,

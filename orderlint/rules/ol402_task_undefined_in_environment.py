@@ -61,11 +61,9 @@ class TaskUndefinedInEnvironment(Rule):
     summary = "a `:NAME` task for a database that database.yml does not define in that environment"
 
     def check(self, script):
-        model = script.model
-        if not model.from_file:
-            return
         for inv in script.invocations:
-            if inv.scope is None:
+            model = inv.model or script.model
+            if inv.scope is None or not model.from_file:
                 continue
             since = SCOPED_SINCE.get(inv.base, (6, 0))
             version = parse_version(model.rails_version)
@@ -80,18 +78,19 @@ class TaskUndefinedInEnvironment(Rule):
             known = [e for e in model.environments if envs is None or e in envs]
             if not known:
                 continue
-            missing = []
+            missing: dict[str, str] = {}  # environment -> why the task is not there
             for env in known:
                 dbs = {d.name: d for d in model.environments[env]}
                 db = dbs.get(inv.scope)
-                if db is None or not db.has_tasks or len(dbs) < 2:
-                    missing.append(env)
+                if db is None:
+                    missing[env] = f"{model.source} defines no `{inv.scope}` database there"
+                elif db.replica:
+                    missing[env] = f"`{inv.scope}` is a replica there (`replica: true`): Rails runs no task on it"
+                elif not db.database_tasks:
+                    missing[env] = f"`{inv.scope}` has `database_tasks: false` there"
+                elif len(dbs) < 2:
+                    missing[env] = "it is the only database there (Rails defines `:NAME` tasks only for " \
+                                   "multi-database environments)"
             if missing and (envs is not None or len(missing) == len(known)):
-                why = "hides" if any(inv.scope in {d.name for d in model.environments[e]} for e in missing) \
-                    else "does not define"
-                yield Finding.at(
-                    inv,
-                    f"`{inv.task}` does not exist in {', '.join(missing)}: {model.source} {why} a "
-                    f"`{inv.scope}` database there (Rails defines `:NAME` tasks only for multi-database "
-                    f"environments)",
-                )
+                reasons = "; ".join(f"{env}: {why}" for env, why in missing.items())
+                yield Finding.at(inv, f"`{inv.task}` does not exist in {', '.join(missing)} ({reasons})")

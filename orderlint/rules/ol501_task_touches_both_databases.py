@@ -1,5 +1,5 @@
 from orderlint.model import Severity
-from orderlint.rails import ALL_DATABASES, READ_ONLY, WIPES
+from orderlint.rails import ALL_DATABASES, PER_DATABASE, READ_ONLY, WIPES
 from orderlint.rules import Finding, Rule
 
 
@@ -48,12 +48,15 @@ class TaskTouchesBothDatabases(Rule):
                 continue
             names = ", ".join(f"`{d}`" for d in others)
             detail = ""
-            db = script.model.database(others[0], inv.environment.only) if inv.environment.only else None
+            db = (inv.model or script.model).database(others[0], inv.environment.only) if inv.environment.only else None
             if db is not None and db.database:
                 detail = f" ({db.database})"
-            scoped = f"{inv.task}:{inv.primary}"
+            if inv.base in PER_DATABASE:
+                fix = f"use `{inv.task}:{inv.primary}`"
+            else:
+                fix = f"Rails has no `{inv.task}:{inv.primary}`: use `db:migrate:{inv.primary}` and scoped tasks"
             yield Finding.at(
                 inv,
                 f"`{inv.task}` also acts on {names}{detail}, not only `{inv.primary}`: a failure there is "
-                f"handled like a primary failure; use `{scoped}`",
+                f"handled like a primary failure; {fix}",
             )

@@ -46,7 +46,7 @@ class QueueWiped(Rule):
             others = [d for d in inv.databases if d != inv.primary]
             if not others:
                 continue
-            db = script.model.database(others[0], inv.environment.only) if inv.environment.only else None
+            db = (inv.model or script.model).database(others[0], inv.environment.only) if inv.environment.only else None
             where = f" ({db.database})" if db is not None and db.database else ""
             reported.add(inv.command)
             dev = inv.environment.only_development()
