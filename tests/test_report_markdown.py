@@ -83,12 +83,23 @@ def test_databases_and_outcomes_in_the_steps(fr):
 
 
 def test_library_section_says_who_uses_it(fr, en):
+    """The seed's "Utilisé par : `ops/deploy.sh` (staging/production)", with the line of the call."""
     lib = section(fr, "lib/database/migrations.sh`")
     assert "(fonction `apply_migrations`)" in lib.split("\n", 1)[0]
-    assert "**Utilisé par** : `fixtures/seed-app/ops/deploy.sh`" in lib
-    assert "**Used by**: `fixtures/seed-app/ops/deploy.sh`" in section(en, "lib/database/migrations.sh`")
-    entry = section(fr, "fixtures/seed-app/ops/deploy.sh`")
-    assert "`apply_migrations`" in entry and "appelée ligne 59" in entry
+    assert "**Utilisé par** : `fixtures/seed-app/ops/deploy.sh` (Staging/Production, ligne 59)" in lib
+    assert "**Used by**: `fixtures/seed-app/ops/deploy.sh` (Staging/Production, line 59)" in section(
+        en, "lib/database/migrations.sh`")
+    # As in the seed, ops/deploy.sh (which only calls the library) has no section of its own ...
+    scripts = fr.split("## 📝", 1)[1].split("\n## ", 1)[0]
+    headings = re.findall(r"^### \d+\. (.*)$", scripts, flags=re.M)
+    assert [h.split("`")[1] for h in headings] == ["fixtures/seed-app/ops/lib/database/migrations.sh",
+                                                   "fixtures/seed-app/ops/dev/deploy.sh",
+                                                   "fixtures/seed-app/ops/production/init-db.sh",
+                                                   "fixtures/seed-app/ops/staging/init-db.sh"]
+    # ... is not called a file without database tasks, and is named where the order is confirmed
+    assert "**Sans tâche de base de données** : `fixtures/seed-app/ops/lib/common.sh`\n" in fr
+    assert ("- ✅ `fixtures/seed-app/ops/lib/database/migrations.sh` (utilisé par "
+            "`fixtures/seed-app/ops/deploy.sh`)") in fr
 
 
 def test_summary_table(fr, en):
@@ -119,8 +130,8 @@ def test_separation_claims_of_the_seed_are_refuted_with_the_findings(fr, en):
     assert "ne survivent **pas**" in sqlite
     attention = fr.split("## ⚠️ Points", 1)[1]
     # "db:reset only touches PostgreSQL": false
-    assert "ne touche **pas que PostgreSQL** : SQLite (`storage/development_solid_queue.sqlite3`) aussi" in attention
-    assert "(OL502 : `dev/deploy.sh`:318)" in attention
+    assert ("⚠️ ne touche **pas que PostgreSQL** : efface aussi SQLite (`storage/development_solid_queue.sqlite3`), "
+            "les jobs en queue sont perdus (OL502 : `dev/deploy.sh`:318)") in attention
     assert "⚠️ **Mais** des tâches sans portée migrent aussi SQLite" in attention
     assert "⚠️ SQLite — **false**: `db:migrate` also acts on it (OL501:" in en
     assert "touches **not only PostgreSQL**" in en
@@ -128,11 +139,13 @@ def test_separation_claims_of_the_seed_are_refuted_with_the_findings(fr, en):
 
 def test_points_of_attention_carry_the_evidence(fr):
     attention = fr.split("## ⚠️ Points", 1)[1].split("\n## ", 1)[0]
-    assert "`db:migrate` — `staging/init-db.sh`:77 : ⛔ arrête le script — `set -e` stops the script" in attention
-    assert "`db:migrate:queue` — `staging/init-db.sh`:95 : ⚠️ continue après un avertissement — the `if` on line 95" \
-        in attention
+    assert "`db:migrate` — `staging/init-db.sh`:77 : ⛔ arrête le script — " in attention
+    assert ("`db:migrate:queue` — `staging/init-db.sh`:95 : ⚠️ continue après un avertissement — le `if` (ligne 95) "
+            "gère l'échec et le script continue") in attention
+    assert ("`db:migrate:queue` — `dev/deploy.sh`:351 : ⚠️ continue après un avertissement — en cas d'échec, "
+            "<code>&#124;&#124; log&#95;warn") in attention
     assert "✅ `fixtures/seed-app/ops/deploy.sh` : `db:migrate:status` (`lib/database/migrations.sh`:257) après la " \
-           "migration, sa sortie est analysée" in attention
+           "migration, sa sortie est examinée" in attention
     assert "couvre PostgreSQL + SQLite" in attention
     assert "✅ uniquement en développement" in attention
 
@@ -262,13 +275,17 @@ def test_library_used_by_scripts_that_handle_its_failures_differently(tmp_path):
                                              'migrate_all || true\nbin/rails db:seed\n')
     doc = report("en", "ops", tmp_path)
     lib = section(doc, "`ops/lib/db.sh`")
-    assert "**Used by**: `ops/deploy-production.sh`, `ops/deploy-staging.sh`" in lib
+    assert "**Used by**: `ops/deploy-production.sh` (Production, line 3), `ops/deploy-staging.sh` (Staging, line 4)" \
+        in lib
     assert "**Environment**: Staging/Production" in lib
     row = step_rows(lib)[0]
     assert row[:4] == ["1", "`db:migrate`", "primary + queue ⚠️", "3"]
     assert "⛔ stops the script" in row[4] and "in `deploy-staging.sh`" in row[4]
     assert "🔇 goes on silently" in row[4] and "in `deploy-production.sh`" in row[4]
-    staging = section(doc, "`ops/deploy-staging.sh`")
-    assert "those of `migrate_all` in `ops/lib/db.sh` (section 2), called on line 4" in staging
+    # "line 3" of the analysis is a line of the script that calls the library, not of the library
+    assert "followed by <code>&#124;&#124;</code> on `deploy-production.sh`:3" in row[4]
+    assert "(`deploy-production.sh`:3)" in report("fr", "ops", tmp_path)
+    assert "`ops/deploy-staging.sh`" not in re.findall(r"^### .*$", doc, flags=re.M)[-1]  # told in "used by"
+    assert not [h for h in re.findall(r"^### .*$", doc, flags=re.M) if "deploy-staging.sh" in h]
     production = step_rows(section(doc, "`ops/deploy-production.sh`"))
     assert [r[3] for r in production] == ["`lib/db.sh`:3", "`lib/db.sh`:4", "4"]

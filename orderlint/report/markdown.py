@@ -2,11 +2,15 @@
 
 Its structure is the hand-written audit's: the policy; one section per script with its tasks
 in execution order, their database, lines and behaviour on failure, the verdict with the
-findings that decide it and a Mermaid flowchart; the summary table; per-database guarantees;
-points of attention; the final verdict. Every statement is computed from `Results` and the
-findings; none is asserted. Where the naive reading of a script is false (an unscoped
-`db:migrate` also migrates the queue, `db:reset` also wipes it) the report says so and cites
-the finding.
+findings that decide it and a Mermaid flowchart (an entry script that only calls one library
+is told in the library's "used by"); per-database guarantees; the summary table, one column
+per step of the policy; points of attention; why the order is the right one; the final
+verdict. Every statement is computed from `Results` and the findings; none is asserted. Where
+the naive reading of a script is false (an unscoped `db:migrate` also migrates the queue,
+`db:reset` also wipes it) the report says so and cites the finding.
+
+The analysis explains itself in English (why a failure stops the script, the findings'
+messages); `Audit.say` puts those sentences in the report's language (see `i18n.FR_PHRASES`).
 
 Everything that comes from the scripts or `database.yml` (paths, task names, reasons,
 messages, database names) goes through `code`, `text` or `rich` (markdown and HTML escaped,
@@ -16,6 +20,7 @@ safe inside a table cell, never a newline) or `mermaid_label`.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,14 +30,16 @@ from orderlint.analysis import Invocation, ScriptAnalysis
 from orderlint.check import code_selected
 from orderlint.flow import ABORTS, SILENT, UNKNOWN, WARNS, EnvSet
 from orderlint.model import Diagnostic, OrderlintError, Severity
-from orderlint.policy import DEFAULT_POLICY, MIGRATIONS
+from orderlint.policy import DEFAULT_POLICY, MIGRATIONS, Step as PolicyStep
 from orderlint.rails import DESTRUCTIVE, MIGRATES, PENDING_CHECKS, READ_ONLY, RESETS_AND_SEEDS, WIPES, DatabaseModel
 from orderlint.report import Report
 from orderlint.report.i18n import LANGUAGES, Messages
 from orderlint.settings import Settings
 
 OUTCOMES = (ABORTS, WARNS, SILENT, UNKNOWN)
-ORDER_CODES = ("OL101", "OL102", "OL103", "OL104")
+_LINE = re.compile(r"\bline (\d+)\b")
+FAILURE_OUTCOMES = {"OL201": {WARNS, SILENT}, "OL202": {ABORTS}, "OL203": {SILENT}}  # what each finding says
+ORDER_CODES = ("OL101", "OL102")  # the order itself; OL103/OL104 are findings about the steps, not their order
 FAILURE_CODES = ("OL201", "OL202", "OL203")
 VERIFY_CODES = ("OL301", "OL302")
 ENV_CODES = ("OL401", "OL402", "OL403")
@@ -239,8 +246,12 @@ class Audit:
         for script in self.entries + self.standalone:
             for inv in script.invocations:
                 self.sites.setdefault(key_of(inv), Site([])).runs.append((script, inv))
+        self.folded: dict[str, Section] = {}  # entry scripts told in their library's section
         self.sections = self._sections()
         self.models = self._models()
+        known = set(self.results.files) | {s.path for s in scripts} | {i.path for s in scripts for i in s.invocations}
+        self._path_re = re.compile(r"(?<![\w./-])(" + "|".join(re.escape(p) for p in sorted(known, key=len, reverse=True))
+                                   + r"):(\d+)") if known else None
 
     # -- small helpers ----------------------------------------------------------------------
     def _base(self) -> str:
@@ -255,6 +266,73 @@ class Audit:
             return path
         rel = os.path.relpath(path, self.base)
         return path if rel.startswith("..") else rel
+
+    def say(self, sentence: str) -> str:
+        """A sentence of the analysis (a reason, a fix, a finding's message) in the report's language,
+        its file paths shortened like every other place in the report, escaped."""
+        translated, _ = self.t.phrase(sentence, step=self.step_inline)
+        return rich(self._short_paths(translated))
+
+    def in_context(self, sentence: str, script: str | None, shown_in: str) -> str:
+        """The analysis says `line 12` for a line of the entry script that runs the task; shown with a
+        line of another file (a library's task), that line is named with its file: `ops/deploy.sh:12`."""
+        if not script or script == shown_in:
+            return sentence
+        parts = sentence.split("`")
+        if len(parts) % 2 == 0:
+            return sentence
+        for i in range(0, len(parts), 2):
+            parts[i] = _LINE.sub(lambda m: f"{script}:{m.group(1)}", parts[i])
+        return "`".join(parts)
+
+    def diag_message(self, d: Diagnostic) -> str:
+        """A finding's message; the `line N` of a finding on a task names the entry script that runs it."""
+        if d.code.startswith("OL0"):
+            return d.message  # parse errors, sources, suppressions: their lines are in their own file
+        scripts = {inv.script for site in self.sites.values() for _, inv in site.runs
+                   if (inv.path, inv.line) == (d.path, d.line)
+                   and (d.code not in FAILURE_OUTCOMES or inv.on_failure in FAILURE_OUTCOMES[d.code])}
+        return self.in_context(d.message, next(iter(scripts)), d.path) if len(scripts) == 1 else d.message
+
+    def _short_paths(self, sentence: str) -> str:
+        if self._path_re is None:
+            return sentence
+        parts = sentence.split("`")
+        if len(parts) % 2 == 0:
+            return sentence  # unbalanced backticks: escaped as plain text as it is
+        for i in range(0, len(parts), 2):
+            parts[i] = self._path_re.sub(lambda m: self._path_span(m.group(1)) + ":" + m.group(2), parts[i])
+        return "`".join(parts)
+
+    def _path_span(self, path: str) -> str:
+        short = self.short(path)
+        return short if "`" in short else f"`{short}`"
+
+    def step_inline(self, name: str) -> str:
+        """A policy step's name inside a sentence."""
+        key = f"stepl_{name}"
+        return self.t(key) if self.t.has(key) else name
+
+    def lost(self, names) -> str:
+        return self.t("lost_jobs" if any("queue" in n for n in names) else "lost_data")
+
+    def diag_cite(self, diags: list[Diagnostic]) -> str:
+        """`OL401 : `a.sh`:3, `b.sh`:9 ; OL402 : …`: findings grouped by rule."""
+        groups: dict[str, list[Diagnostic]] = {}
+        for d in diags:
+            groups.setdefault(d.code, []).append(d)
+        return self.t("semicolon").join(self.t("cites", codes=c, where=self.diag_places(ds)) for c, ds in groups.items())
+
+    @staticmethod
+    def icon(diags: list[Diagnostic]) -> str:
+        return SEVERITY_ICON[max(d.severity for d in diags)]
+
+    def secondary_names(self, model: DatabaseModel) -> list[str]:
+        primary = model.primary(None)
+        return [d.name for d in model.for_envs(None) if d.name != primary and d.has_tasks]
+
+    def has_secondary(self) -> bool:
+        return any(self.secondary_names(m) for m in self.models)
 
     def enabled(self, code_: str) -> bool:
         return code_selected(code_, self.settings.select, self.settings.ignore)
@@ -281,18 +359,21 @@ class Audit:
         key = f"env_{env}"
         return self.t(key) if self.t.has(key) else text(env)
 
-    def env_label(self, env: EnvSet) -> str:
+    def env_label(self, env: EnvSet, inline: bool = False) -> str:
+        """`Staging/Production`; `inline` for use inside a sentence or parentheses (`any environment`)."""
         def ordered(names):
             return sorted(names, key=lambda e: (ENV_ORDER.index(e) if e in ENV_ORDER else len(ENV_ORDER), e))
+        suffix = "_inline" if inline else ""
         if env.only is not None:
             return "/".join(self.env_name(e) for e in ordered(env.only)) if env.only else self.t("env_none")
         if env.excluded:
-            return self.t("env_except", envs=", ".join(self.env_name(e) for e in ordered(env.excluded)))
-        return self.t("env_any")
+            return self.t("env_except" + suffix, envs=", ".join(self.env_name(e) for e in ordered(env.excluded)))
+        return self.t("env_any" + suffix)
 
     def step_name(self, name: str) -> str:
+        """A policy step's name as a title (a configured name is shown as written, capitalized)."""
         key = f"step_{name}"
-        return self.t(key) if self.t.has(key) else text(name)
+        return self.t(key) if self.t.has(key) else text(name[:1].upper() + name[1:])
 
     def sequence(self) -> str:
         return " → ".join(self.step_name(s.name) for s in self.policy.steps)
@@ -369,8 +450,10 @@ class Audit:
             invs = list(entry.invocations)
             if not invs:
                 continue
-            own = [i for i in invs if i.path == entry.path]
-            add(entry.path, "entry" if own else "delegating", [entry], invs, entry.environment, entry.model)
+            # An entry whose tasks are all in libraries delegates to their sections; one that runs other
+            # scripts of the project (or has tasks of its own) shows its whole order.
+            delegating = all(i.path != entry.path and i.path not in entry_paths for i in invs)
+            add(entry.path, "delegating" if delegating else "entry", [entry], invs, entry.environment, entry.model)
             for lib in dict.fromkeys(i.path for i in invs if i.path != entry.path):
                 if lib in placed or lib in entry_paths:
                     continue
@@ -390,12 +473,23 @@ class Audit:
         for lib in self.standalone:
             if lib.invocations:
                 add(lib.path, "standalone", [lib], list(lib.invocations), lib.environment, lib.model)
+        # An entry that only calls one library, with nothing to say in its own file, is told in the
+        # library's "used by" (as the seed tells ops/deploy.sh), not in a section of its own.
+        libraries = {s.path: s for s in sections if s.kind == "library"}
+        for s in sections:
+            paths = {i.path for i in s.invocations}
+            if (s.kind == "delegating" and len(paths) == 1 and next(iter(paths)) in libraries
+                    and not any(d.path == s.path for d in self.diagnostics)):
+                self.folded[s.path] = libraries[next(iter(paths))]
+        sections = [s for s in sections if not (s.kind == "delegating" and s.path in self.folded)]
+        for number, s in enumerate(sections, start=1):
+            s.number = number
         return sections
 
     def _models(self) -> list[DatabaseModel]:
         models: list[DatabaseModel] = []
         for section in self.sections:
-            if all(m is not section.model for m in models):
+            if all(m != section.model for m in models):  # inferred models are one per script, often equal
                 models.append(section.model)
         return models
 
@@ -403,8 +497,20 @@ class Audit:
         """A library's findings are those in its file; a script's, those in its file or on its tasks."""
         if section.kind == "library":
             return [d for d in self.diagnostics if d.path == section.path]
-        places = {(i.path, i.line) for i in section.invocations}
-        return [d for d in self.diagnostics if d.path == section.path or (d.path, d.line) in places]
+        outcomes: dict[tuple[str, int], set[str]] = {}
+        for inv in section.invocations:
+            outcomes.setdefault((inv.path, inv.line), set()).add(inv.on_failure)
+        found = []
+        for d in self.diagnostics:
+            if d.path == section.path:
+                found.append(d)
+            elif (d.path, d.line) in outcomes:
+                # A finding on another file's line may be about another script that runs that line: a
+                # failure finding belongs here only if this script handles the failure that way too.
+                if d.code in FAILURE_CODES and not outcomes[(d.path, d.line)] & FAILURE_OUTCOMES[d.code]:
+                    continue
+                found.append(d)
+        return found
 
     # -- rendering: header and policy --------------------------------------------------------
     def all_db_labels(self) -> list[str]:
@@ -442,7 +548,7 @@ class Audit:
                        libraries=t("scope_libraries", n=libraries),
                        source=", ".join(sources) or t("inferred"), rails="") + "  ")
         lines.append(t("generated", version=__version__))
-        idle = [p for p in files if p not in {s.path for s in self.sections}
+        idle = [p for p in files if p not in {s.path for s in self.sections} and p not in self.folded
                 and not any(i.path == p for s in self.sections for i in s.invocations)]
         if idle:
             lines += ["", t("idle", paths=", ".join(code(p) for p in idle))]
@@ -456,36 +562,67 @@ class Audit:
             return "unchecked"
         return "ok"
 
-    def policy_section(self) -> list[str]:
-        t = self.t
-        state = self.order_state()
-        lines = [f"## {t('policy_' + state)}", "", f"### {t('principle')}", "", t("always")]
+    def db_labels(self) -> tuple[list[str], list[str]]:
+        """The labels of the primary databases and of the others (with database tasks), every model."""
         primary_labels, secondary_labels = [], []
         for model in self.models:
             labels = self.labels(model)
             primary = model.primary(None)
-            for name, label in labels.items():
-                target = primary_labels if name == primary else secondary_labels
-                if text(label) not in target:
-                    target.append(text(label))
-        for n, step in enumerate(self.policy.steps, start=1):
-            tasks = ", ".join(t("migrations_pattern") if p == MIGRATIONS else code(p) for p in step.tasks)
-            where = ""
+            target = [(primary, primary_labels)] + [(n, secondary_labels) for n in self.secondary_names(model)]
+            for name, where in target:
+                label = text(labels.get(name, name))
+                if label not in where:
+                    where.append(label)
+        return primary_labels, secondary_labels
+
+    def step_what(self, step: PolicyStep) -> str:
+        """What a policy step runs, on which database: `PostgreSQL (primary database): any migration task (…)`."""
+        t = self.t
+        primary_labels, secondary_labels = self.db_labels()
+        primaries = sorted({m.primary(None) for m in self.models}) or ["primary"]
+        if step.tasks == (MIGRATIONS,):
             if step.database == "primary":
-                where = " " + t("step_db_primary", db=", ".join(primary_labels) or "primary")
-            elif step.database == "secondary":
-                where = " " + t("step_db_secondary", db=", ".join(secondary_labels) or "—")
-            elif step.database:
-                where = " " + t("step_db_named", db=code(step.database))
-            lines.append(f"{n}. **{self.step_name(step.name)}** — {tasks}{where}")
-        lines += ["", t("rules_head")]
+                tasks = ["db:migrate"] + [f"db:migrate:{p}" for p in primaries] + ["db:prepare", "db:reset"]
+                return t("step_primary", db=", ".join(primary_labels) or "primary",
+                         tasks=", ".join(code(x) for x in tasks))
+            if step.database == "secondary":
+                names = sorted({n for m in self.models for n in self.secondary_names(m)})
+                if not names:
+                    return t("step_secondary_none")
+                return t("step_secondary", db=", ".join(secondary_labels),
+                         tasks=", ".join(code(f"db:migrate:{n}") for n in names))
+            if step.database:
+                return t("step_named", db=code(step.database), tasks=code(f"db:migrate:{step.database}"))
+            return t("step_migrations", tasks=", ".join(code(x) for x in ("db:migrate", "db:prepare", "db:reset")))
+        parts = [code(p) for p in step.tasks if p != MIGRATIONS]
+        if MIGRATIONS in step.tasks:
+            parts.insert(0, t("step_migrations", tasks=", ".join(code(x) for x in ("db:migrate", "db:prepare"))))
+        tasks = ", ".join(parts)
+        if step.database == "primary":
+            return t("step_tasks_on", tasks=tasks, db=", ".join(primary_labels) or "primary")
+        if step.database == "secondary":
+            return t("step_tasks_on", tasks=tasks, db=", ".join(secondary_labels) or "—")
+        if step.database:
+            return t("step_tasks_on", tasks=tasks, db=code(step.database))
+        return tasks
+
+    def policy_section(self) -> list[str]:
+        t = self.t
+        state = self.order_state()
+        lines = [f"## {t('policy_' + state)}", "", f"### {t('principle')}", "", t("always")]
+        for n, step in enumerate(self.policy.steps, start=1):
+            lines.append(t("step_line", n=n, name=self.step_name(step.name), what=self.step_what(step)))
+        lines += ["", t("optional_steps"), "", t("rules_head")]
+        single = not self.has_secondary()
         for key, codes in (("rule_blocking", ("OL201",)), ("rule_nonblocking", ("OL202", "OL203")),
                            ("rule_verify", VERIFY_CODES), ("rule_destructive", ("OL401", "OL403", "OL103")),
                            ("rule_separation", SEPARATION_CODES)):
             off = [c for c in codes if not self.enabled(c)]
             suffix = t("rule_disabled", codes=", ".join(off)) if off else ""
+            if single and key in ("rule_nonblocking", "rule_separation"):
+                suffix += t("rule_moot")
             lines.append(f"- {t(key)} ({', '.join(codes)}){suffix}")
-        if self.policy == DEFAULT_POLICY:
+        if self.policy == DEFAULT_POLICY and not single:
             lines += ["", t("reason")]
         lines += ["", "---", ""]
         return lines
@@ -506,13 +643,14 @@ class Audit:
             reasons: dict[str, list[Invocation]] = {}
             for _, inv in items:
                 if inv.reason:
-                    reasons.setdefault(inv.reason, [])
-                    if inv not in reasons[inv.reason]:
-                        reasons[inv.reason].append(inv)
+                    reason = self.in_context(inv.reason, inv.script, inv.path)
+                    reasons.setdefault(reason, [])
+                    if inv not in reasons[reason]:
+                        reasons[reason].append(inv)
             if len(reasons) == 1:
-                label += " — " + rich(next(iter(reasons)))
+                label += " — " + self.say(next(iter(reasons)))
             elif reasons:
-                label += " — " + "; ".join(f"{self.places(v, section.path)}{t('colon')}{rich(r)}"
+                label += " — " + t("semicolon").join(f"{self.places(v, section.path)}{t('colon')}{self.say(r)}"
                                            for r, v in reasons.items())
             if several_scripts:
                 scripts = sorted({s.path for s, _ in items if s is not None})
@@ -529,7 +667,7 @@ class Audit:
             db = self.dbs_text(section.model, inv.databases) + (" ⚠️" if multi else "")
             outcome = self.outcome_text(section, step.invocations)
             if step.fallbacks:
-                outcome += " → " + "; ".join(t("falls_back", task=code(f.task), where=self.place(f, section.path))
+                outcome += " → " + t("semicolon").join(t("falls_back", task=code(f.task), where=self.place(f, section.path))
                                              for f in step.fallbacks)
             rows.append([str(n), code(inv.task), db, self.places(step.invocations, section.path, step.retries),
                          outcome])
@@ -544,7 +682,7 @@ class Audit:
     def finding_line(self, d: Diagnostic, section_path: str | None = None) -> str:
         where = (self.t("lines_word", lines=d.line) if d.path == section_path
                  else f"{code(self.short(d.path))}:{d.line}")
-        return f"- {SEVERITY_ICON[d.severity]} **{d.code}** {text(d.name)} ({where}){self.t('colon')}{rich(d.message)}"
+        return f"- {SEVERITY_ICON[d.severity]} **{d.code}** {text(d.name)} ({where}){self.t('colon')}{self.say(self.diag_message(d))}"
 
     def script_section(self, section: Section) -> list[str]:
         t = self.t
@@ -556,7 +694,7 @@ class Audit:
                 title += " (" + ", ".join(t("function", name=code(f)) for f in functions) + ")"
         lines = [f"### {section.number}. {title}", ""]
         if section.kind == "library":
-            lines.append(t("used_by", users=", ".join(code(s.path) for s in section.scripts)) + "  ")
+            lines.append(t("used_by", users=", ".join(self.user(s, section) for s in section.scripts)) + "  ")
         elif section.kind == "standalone":
             lines.append(t("used_by_none") + "  ")
         lines += [t("environment", env=self.env_label(section.environment)), ""]
@@ -577,6 +715,18 @@ class Audit:
         lines += ["", t("flow_head"), ""] + self.mermaid(section)
         lines += ["", "---", ""]
         return lines
+
+    def user(self, script: ScriptAnalysis, section: Section) -> str:
+        """`ops/deploy.sh` (Staging/Production, line 59): an entry script that uses a library."""
+        invs = [i for i in script.invocations if i.path == section.path]
+        env = invs[0].environment if invs else script.environment
+        for inv in invs[1:]:
+            env = env.join(inv.environment)
+        calls = list(dict.fromkeys(c for c in (_call_line(i, script.path) for i in invs) if c is not None))
+        details = self.env_label(env, inline=True)
+        if calls:
+            details += ", " + self.t("lines_word", lines=" / ".join(map(str, calls)))
+        return self.t("user", path=code(script.path), details=details)
 
     def _function_in(self, name: str, section: Section) -> bool:
         """Is `name` the function of the library that the users call (the outermost one defined there)?"""
@@ -650,17 +800,18 @@ class Audit:
 
         def node_label(invs, check=False, retries=None) -> str:
             inv = invs[0]
-            lines = [mermaid_label(inv.task)]
-            if check:
-                lines[0] = mermaid_label(f"{t('m_check')}: {inv.task}")
-            lines.append(mermaid_label(" + ".join(self.labels(model).get(n, n) for n in inv.databases)))
+            lines = [mermaid_label(t("m_check", task=inv.task) if check else inv.task)]
+            if inv.databases:
+                lines.append(mermaid_label(" + ".join(self.labels(model).get(n, n) for n in inv.databases)))
             where = []
             for i in invs:
                 line = str(i.line) if i.path == section.path else f"{self.short(i.path)}:{i.line}"
                 if retries and _run_key(i) in retries:
                     line += f" ({t('retry')})"
                 where.append(line)
-            lines.append(mermaid_label(t("m_line", lines=" / ".join(dict.fromkeys(where)))))
+            joined = " / ".join(dict.fromkeys(where))
+            local = all(i.path == section.path for i in invs)
+            lines.append(mermaid_label(t("m_line", lines=joined) if local else joined))
             return "<br/>".join(lines)
 
         def failure_edges(source: str, invs: list[Invocation], target: str) -> None:
@@ -708,34 +859,51 @@ class Audit:
         return ["```mermaid", "flowchart TD"] + nodes + end_nodes + edges + ["```"]
 
     # -- rendering: summary table ------------------------------------------------------------
+    def policy_cells(self, section: Section) -> list[list[Step]]:
+        """The steps of a section that do each step of the policy (none: `-`)."""
+        cells: list[list[Step]] = [[] for _ in self.policy.steps]
+        for step in section.steps:
+            inv = step.first
+            k = self.policy.step_of(inv.task, inv.base, inv.databases, inv.primary)
+            if k is not None:
+                cells[k].append(step)
+        return cells
+
     def summary(self) -> list[str]:
         t = self.t
         shown = [s for s in self.sections if s.kind != "delegating"]
-        width = max([3] + [len(s.steps) for s in shown])
         rows = []
         for s in shown:
             cells = [code(self.short(s.path))]
-            for n in range(width):
-                if n < len(s.steps):
-                    inv = s.steps[n].first
-                    cells.append(f"{code(inv.task)} ({self.dbs_text(s.model, inv.databases)})")
-                else:
-                    cells.append("-")
+            for steps in self.policy_cells(s):
+                items = []
+                for step in steps:
+                    inv = step.first
+                    item = code(inv.task) + (f" ({self.dbs_text(s.model, inv.databases)})" if inv.databases else "")
+                    if any(self.diags_at(i, ORDER_CODES) for i in step.invocations):
+                        item = "❌ " + item  # runs out of the policy's order on some path
+                    if item not in items:
+                        items.append(item)
+                cells.append(", ".join(items) or "-")
             cells.append(self.env_label(s.environment))
             rows.append(cells)
-        header = [t("col_script")] + [t("col_step", n=n) for n in range(1, width + 1)] + [t("col_env")]
+        header = ([t("col_script")] + [t("col_step", n=n) for n in range(1, len(self.policy.steps) + 1)]
+                  + [t("col_env")])
         lines = [f"## {t('summary')}", ""] + table(header, rows) + [""]
         state = self.order_state()
         if state == "unchecked":
             verdict = t("unchecked", codes=", ".join(c for c in ORDER_CODES if not self.enabled(c)))
+        elif state == "ok":
+            verdict = t("summary_ok", sequence=self.sequence())
         else:
-            verdict = t("summary_ok" if state == "ok" else "summary_bad", sequence=self.sequence())
+            verdict = t("summary_bad", sequence=self.sequence(),
+                        where=self.diag_cite([d for d in self.diagnostics if d.code in ORDER_CODES]))
         lines += [verdict, "", "---", ""]
         return lines
 
     # -- rendering: per-database guarantees ---------------------------------------------------
     def model_sites(self, model: DatabaseModel) -> list[Site]:
-        return [s for s in self.sites.values() if s.script.model is model]
+        return [s for s in self.sites.values() if s.script.model == model]
 
     @staticmethod
     def aimed_at(inv: Invocation, name: str) -> bool:
@@ -746,13 +914,17 @@ class Audit:
         lines = [f"## {t('guarantees')}", ""]
         for model in self.models:
             if len(self.models) > 1:
-                lines += [f"### {code(model.source)}", ""]
+                source = code(model.source) if model.from_file else t(
+                    "configured" if model.source == "configuration" else "inferred")
+                lines += [f"### {source}", ""]
             sites = self.model_sites(model)
             primary = model.primary(None)
             dbs = sorted(model.for_envs(None), key=lambda d: d.name != primary)
             for db in dbs:
                 label = self.db_label(model, db.name)
-                lines += [f"### {t('db_heading', label=label, name=text(db.name))}", ""]
+                heading = "db_heading_primary" if db.name == primary else "db_heading"
+                named = db.name in self.labels(model).get(db.name, db.name)  # `queue (SQLite)` names it already
+                lines += [f"### {t(heading, label=label, name='' if named else f' ({code(db.name)})')}", ""]
                 where = self.where(model, db.name)
                 if where:
                     lines.append(t("db_where", where=where) + "  ")
@@ -770,8 +942,10 @@ class Audit:
                     if stray:
                         found = sorted({d.code for s in stray for d in self.diags_at(s.inv, SEPARATION_CODES)})
                         cited = f" ({', '.join(found)})" if found else ""
-                        key = "wipes" if inv.base in WIPES else "also_unscoped"
-                        item += f" — ⚠️ {t(key, db=label)}{cited}"
+                        if inv.base in WIPES:
+                            item += f" — ⚠️ {t('wipes', db=label, lost=self.lost([db.name]))}{cited}"
+                        else:
+                            item += f" — ⚠️ {t('also_unscoped', db=label)}{cited}"
                     lines.append(item)
                 lines += ["", t("never_head")]
                 aimed = [s for s in sites if self.aimed_at(s.inv, db.name) and s.inv.base not in READ_ONLY]
@@ -806,7 +980,7 @@ class Audit:
         for task, group in self.by_task(offenders).items():
             key = "bad_wipe" if group[0].inv.base in WIPES else "bad_migrate"
             parts.append(self.t(key, task=code(task), where=self.cite(group, SEPARATION_CODES)))
-        return "; ".join(parts)
+        return self.t("semicolon").join(parts)
 
     @staticmethod
     def by_task(sites: list[Site]) -> dict[str, list[Site]]:
@@ -829,44 +1003,62 @@ class Audit:
         parts = [f"{code(path)} ({', '.join(self.env_name(e) for e in envs)})" for path, envs in places.items()]
         if migrations:
             parts.append(self.t("db_migrations", path=", ".join(code(m) for m in migrations)))
-        return "; ".join(parts)
+        return self.t("semicolon").join(parts)
 
     # -- rendering: points of attention ------------------------------------------------------
     def attention(self) -> list[str]:
         t = self.t
-        lines = [f"## {t('attention')}", "", f"### 1. {t('att_reset')}", ""]
         destructive = [s for s in self.sites.values() if s.inv.base in DESTRUCTIVE]
+        groups = self.by_task(destructive)
+        heading, named = t("att_reset"), False
+        if len(groups) == 1:  # the seed's "`db:reset` en Development"
+            group = next(iter(groups.values()))
+            env = group[0].inv.environment
+            for site in group[1:]:
+                env = env.join(site.inv.environment)
+            if env.only:
+                heading, named = t("att_reset_one", task=code(group[0].inv.task), env=self.env_label(env)), True
+        lines = [f"## {t('attention')}", "", f"### 1. {heading}", ""]
         if not destructive:
             lines += [t("att_reset_none"), ""]
-        for task, group in self.by_task(destructive).items():
+        for task, group in groups.items():
             inv = group[0].inv
             model = group[0].script.model
-            lines.append(f"**{code(task)}**")
-            lines.append("")
-            lines.append(f"- {t('att_behaviour', task=code(task), what=self.describe(inv))}")
-            runs = ", ".join(f"{self.places([s.inv])} ({self.env_label(s.inv.environment)})" for s in group)
+            if not named:
+                lines += [f"**{code(task)}**", ""]
+            lines.append(f"- {t('att_behaviour', what=self.describe(inv))}")
+            runs = ", ".join(f"{self.places([s.inv])} ({self.env_label(s.inv.environment, inline=True)})"
+                             for s in group)
             lines.append(f"- {t('att_runs', where=runs)}")
-            primary = inv.primary
-            extra = sorted({d for s in group for d in s.inv.databases if d != primary})
+            target = inv.scope if inv.scope is not None else inv.primary
+            extra = sorted({d for s in group for d in s.inv.databases if d != target})
+            target_label = self.db_label(model, target)
+            cited = self.cite(group, SEPARATION_CODES)
             if extra:
                 others = ", ".join(self.db_label(model, d) + self._db_path(model, d, group) for d in extra)
-                why = t("wipes", db=" + ".join(self.db_label(model, d) for d in extra)) if inv.base in WIPES else ""
-                cited = self.cite(group, SEPARATION_CODES)
-                lines.append(f"- {t('att_touches_more', primary=self.db_label(model, primary), others=others, why=why)}"
-                             f" ({cited})")
+                key = "att_wipes_more" if inv.base in WIPES else "att_touches_more"
+                lines.append(f"- {t(key, target=target_label, others=others, lost=self.lost(extra), cited=cited)}")
             else:
-                lines.append(f"- {t('att_touches_only', db=self.db_label(model, primary))}")
+                intact = [self.db_label(model, d) for d in self.secondary_names(model) + [model.primary(None)]
+                          if d != target and model.database(d) is not None and model.database(d).has_tasks]
+                if intact:
+                    lines.append(f"- {t('att_touches_only_intact', db=target_label, others=' + '.join(intact))}")
+                else:
+                    lines.append(f"- {t('att_touches_only', db=target_label)}")
+                if target != model.primary(None) and inv.base in WIPES:
+                    wiped = target_label + self._db_path(model, target, group)
+                    lines.append("- " + t("att_wipes_target", db=wiped, lost=self.lost([target]), cited=cited))
             outside = [s for s in group if not s.inv.environment.only_development()]
             if outside:
                 lines.append(f"- {t('att_not_dev')} ({self.cite(outside, ENV_CODES)})")
             else:
                 lines.append(f"- {t('att_dev_only')}")
             if inv.base in RESETS_AND_SEEDS:
-                scripts = {s.script.path for s in group}
+                places = {(s.inv.path, s.inv.line) for s in group}
                 redundant = [d for d in self.diagnostics if d.code == "OL103"
-                             and any(d.path == i.path for sp in scripts for i in self._script(sp).invocations)]
+                             and any((r.path, r.line) in places for r in d.related)]
                 if redundant:
-                    lines.append("- " + "; ".join(self.finding_line(d)[2:] for d in redundant))
+                    lines += [self.finding_line(d) for d in redundant]
                 else:
                     lines.append(f"- {t('att_seeds')}")
             lines.append("")
@@ -894,12 +1086,11 @@ class Audit:
             if not runs:
                 continue
             label = t(outcome)
-            reasons = list(dict.fromkeys(i.reason for _, i in runs if i.reason))
+            reasons = list(dict.fromkeys(self.in_context(i.reason, i.script, i.path) for _, i in runs if i.reason))
             if len(site.runs) > 1 and len({i.on_failure for _, i in site.runs}) > 1:
                 label = t("differs", outcome=label, script=", ".join(code(self.short(s.path)) for s, _ in runs))
-            parts.append(label + (" — " + "; ".join(rich(r) for r in reasons) if reasons else ""))
-        text_ = t("att_evidence", task=code(site.inv.task), where=self.places([site.inv]), outcome=" · ".join(parts),
-                  reason="").rstrip(" —:")
+            parts.append(label + (" — " + t("semicolon").join(self.say(r) for r in reasons) if reasons else ""))
+        text_ = t("att_evidence", task=code(site.inv.task), where=self.places([site.inv]), outcome=" · ".join(parts))
         fallbacks = [f for s, i in site.runs for f in sorted(i.fallback) if s.by_id(f) is not None]
         if fallbacks:
             s, i = site.runs[0]
@@ -909,7 +1100,7 @@ class Audit:
                 if fb is not None:
                     names.append(t("falls_back", task=code(fb.task), where=self.places([fb])) + " (" + t(fb.on_failure)
                                  + ")")
-            text_ += " → " + t("att_handled", fallback="; ".join(names))
+            text_ += " → " + t("att_handled", fallback=t("semicolon").join(names))
         return text_
 
     def error_handling(self) -> list[str]:
@@ -928,7 +1119,7 @@ class Audit:
             elif changing:
                 lines.append(f"- {t('att_blocking_ok', db=plabel)}")
             lines.append("")
-            secondary = [d.name for d in model.for_envs(None) if d.name != primary]
+            secondary = self.secondary_names(model)
             if not secondary:
                 continue
             slabel = " + ".join(self.db_label(model, n) for n in secondary)
@@ -959,7 +1150,7 @@ class Audit:
             covered_secondary = False
             any_script = False
             for script in self.entries + self.standalone:
-                if script.model is not model:
+                if script.model != model:
                     continue
                 migrating = [i for i in script.invocations if i.base in MIGRATES and i.touches_primary]
                 if not migrating:
@@ -975,7 +1166,9 @@ class Audit:
                     if self.diags_at(check, ("OL302",)):
                         lines.append(f"- {t('verify_trusted', script=name, task=task, where=where)}")
                     else:
-                        output = t("verify_output") if check.output_used else ""
+                        output = t("verify_output") if check.output_inspected or check.output_used else ""
+                        if check.base == "db:abort_if_pending_migrations":
+                            output += t("verify_pending", outcome=self.outcome_word(check.on_failure))
                         dbs = self.dbs_text(model, check.databases)
                         lines.append("- " + t("verify_check", script=name, task=task, where=where, output=output,
                                               dbs=dbs))
@@ -985,7 +1178,7 @@ class Audit:
                            and (d.path == script.path or any((d.path, d.line) == (i.path, i.line)
                                                              for i in script.invocations))]
                 if missing:
-                    lines.append(f"- {t('verify_missing', script=name)} ({self.codes_text(missing)})")
+                    lines.append(f"- {self.icon(missing)} {t('verify_missing', script=name)} ({self.codes_text(missing)})")
                 elif script.environment.only_development():
                     lines.append(f"- {t('verify_dev', script=name)}")
                 else:
@@ -993,12 +1186,21 @@ class Audit:
             if not any_script:
                 lines.append(f"- {t('verify_none')}")
             lines.append("")
-            secondary = [d.name for d in model.for_envs(None) if d.name != primary]
+            secondary = self.secondary_names(model)
             if secondary:
                 slabel = " + ".join(self.db_label(model, n) for n in secondary)
-                key = "verify_secondary_covered" if covered_secondary else "verify_secondary_none"
+                queue = [s for s in self.model_sites(model) if s.inv.secondary_only and s.inv.base not in READ_ONLY]
+                if covered_secondary:
+                    key = "verify_secondary_covered"
+                elif queue and all(i.on_failure == WARNS for s in queue for _, i in s.runs):
+                    key = "verify_secondary_warned"
+                else:
+                    key = "verify_secondary_none"
                 lines += [f"**{slabel}**{t('colon').rstrip()}", f"- {t(key, db=slabel)}", ""]
         return lines
+
+    def outcome_word(self, outcome: str) -> str:
+        return self.t(outcome) if self.t.has(outcome) else text(outcome)
 
     # -- rendering: the verdict --------------------------------------------------------------
     def separated(self) -> bool:
@@ -1036,31 +1238,11 @@ class Audit:
         for s in self.sections:
             bad = [d for d in self.section_findings(s) if d.code in ORDER_CODES]
             mark = "❌" if bad else ("❔" if order == "unchecked" else "✅")
-            lines.append(f"- {mark} {code(s.path)}" + (f" ({self.codes_text(bad)})" if bad else ""))
-        lines += ["", t("separation")]
-        for model in self.models:
-            sites = self.model_sites(model)
-            names = [d.name for d in model.for_envs(None) if d.has_tasks]
-            if len(names) < 2:
-                lines.append(f"- {t('sep_single')}")
-                continue
-            primary = model.primary(None)
-            dbs = " & ".join(self.db_label(model, n) for n in sorted(names, key=lambda n: n != primary))
-            stray = [s for s in sites if len(s.inv.databases) > 1 and s.inv.base not in READ_ONLY]
-            if not stray:
-                lines.append(f"- {t('sep_ok', dbs=dbs, primary=self.db_label(model, primary))}")
-                continue
-            why = []
-            for task, group in self.by_task(stray).items():
-                diags = [d for s in group for d in self.diags_at(s.inv, SEPARATION_CODES)]
-                codes_ = self.codes_text(diags) or "—"
-                if group[0].inv.base in WIPES:
-                    wiped = sorted({n for s in group for n in s.inv.databases if n != s.inv.primary})
-                    why.append(t("sep_wipe", task=code(task), db=self.dbs_text(model, wiped), n=len(group),
-                                 codes=codes_))
-                else:
-                    why.append(t("sep_migrate", task=code(task), n=len(group), codes=codes_))
-            lines.append(f"- {t('sep_bad', dbs=dbs, why='; '.join(why))}")
+            notes = [self.codes_text(bad)] if bad else []
+            if s.kind == "library":
+                notes.append(t("used_by_short", users=", ".join(code(u.path) for u in s.scripts)))
+            lines.append(f"- {mark} {code(s.path)}" + (f" ({'; '.join(notes)})" if notes else ""))
+        lines += ["", t("separation")] + self.separation_verdict()
         lines += ["", t("errors")]
         for model in self.models:
             primary = model.primary(None)
@@ -1068,7 +1250,7 @@ class Audit:
             failures = [d for d in self.diagnostics if d.code == "OL201"]
             lines.append(f"- {t('err_primary_bad', db=plabel, codes=self.codes_text(failures))}" if failures
                          else f"- {t('err_primary_ok', db=plabel)}")
-            secondary = [d.name for d in model.for_envs(None) if d.name != primary]
+            secondary = self.secondary_names(model)
             if secondary:
                 slabel = " + ".join(self.db_label(model, n) for n in secondary)
                 queue_bad = [d for d in self.diagnostics if d.code in ("OL202", "OL203")]
@@ -1076,15 +1258,13 @@ class Audit:
                 if queue_bad:
                     lines.append(f"- {t('err_queue_bad', db=slabel, codes=self.codes_text(queue_bad))}")
                 elif but:
-                    lines.append(f"- {t('err_queue_but', db=slabel, codes=self.codes_text(but))}")
+                    tasks = ", ".join(code(task) for task in self.by_task(
+                        [s for s in self.model_sites(model) if self.diags_at(s.inv, ("OL501",))])) or code("db:migrate")
+                    lines.append(f"- {t('err_queue_but', db=slabel, tasks=tasks, codes=self.codes_text(but))}")
                 else:
                     lines.append(f"- {t('err_queue_ok', db=slabel)}")
-        verify = [d for d in self.diagnostics if d.code in VERIFY_CODES]
-        lines += ["", t("verification"),
-                  f"- {t('ver_bad', codes=self.codes_text(verify))}" if verify else f"- {t('ver_ok')}"]
-        env = [d for d in self.diagnostics if d.code in ENV_CODES]
-        lines += ["", t("environments"),
-                  f"- {t('env_bad', codes=self.codes_text(env))}" if env else f"- {t('env_ok')}"]
+        lines += ["", t("verification")] + self.checks_verdict(VERIFY_CODES, "ver", self.verify_ok_line())
+        lines += ["", t("environments")] + self.checks_verdict(ENV_CODES, "env", f"- {t('env_ok')}")
         lines.append("")
         if self.diagnostics:
             counts = Counter(d.severity for d in self.diagnostics)
@@ -1092,13 +1272,151 @@ class Audit:
                      if counts[s]]
             lines += [t("all_findings", count=f"{len(self.diagnostics)} ({', '.join(parts)})"), ""]
             rows = [[t(f"severity_{d.severity.label}"), f"{d.code} {text(d.name)}",
-                     f"{code(self.short(d.path))}:{d.line}", rich(d.message)] for d in self.diagnostics]
+                     f"{code(self.short(d.path))}:{d.line}", self.say(self.diag_message(d))] for d in self.diagnostics]
             lines += table([t("col_severity"), t("col_rule"), t("col_location"), t("col_message")], rows)
         else:
             lines.append(t("no_findings"))
         lines += ["", "---", "", t("validated", date=text(self.report.date)) + "  ",
                   t("status", status=f"{icon} **{headline}**")]
         return lines
+
+    def separation_verdict(self) -> list[str]:
+        """The seed's three claims, each computed: independent, never both at once, queued jobs intact."""
+        t = self.t
+        lines = []
+        for model in self.models:
+            sites = self.model_sites(model)
+            primary = model.primary(None)
+            secondary = self.secondary_names(model)
+            if not secondary:
+                lines.append(f"- {t('sep_single')}")
+                continue
+            plabel = self.db_label(model, primary)
+            dbs = " & ".join(self.db_label(model, n) for n in [primary] + secondary)
+            stray = [s for s in sites if len(s.inv.databases) > 1 and s.inv.base not in READ_ONLY]
+            lines.append(f"- {t('sep_bad' if stray else 'sep_ok', dbs=dbs)}")
+            if stray:
+                why = []
+                for task, group in self.by_task(stray).items():
+                    codes_ = self.codes_text([d for s in group for d in self.diags_at(s.inv, SEPARATION_CODES)])
+                    why.append(code(task) + (f" ({codes_})" if codes_ else ""))
+                lines.append(f"  - {t('sep_both_bad', why=', '.join(why))}")
+            else:
+                lines.append(f"  - {t('sep_both_ok')}")
+            for name in secondary:
+                label = self.db_label(model, name)
+                kind = "jobs" if "queue" in name else "data"
+                wipers = [s for s in sites if s.inv.base in WIPES and name in s.inv.databases
+                          and self.aimed_at(s.inv, s.inv.primary)]
+                if wipers:
+                    why = t("semicolon").join(t("sep_wipe", task=code(task), db=label,
+                                                where=self.cite(group, SEPARATION_CODES))
+                                              for task, group in self.by_task(wipers).items())
+                    lines.append(f"  - {t(f'sep_{kind}_bad', db=label, why=why)}")
+                else:
+                    lines.append(f"  - {t(f'sep_{kind}_ok', db=label, primary=plabel)}")
+        return lines
+
+    def deploy_migrations(self) -> list[ScriptAnalysis]:
+        """Deploy scripts that can run outside development and migrate the primary database (OL301's scope)."""
+        return [s for s in self.entries if s.is_deploy() and not s.environment.only_development()
+                and any(i.base in MIGRATES and i.touches_primary for i in s.invocations)]
+
+    def verify_ok_line(self) -> str:
+        return f"- {self.t('ver_ok' if self.deploy_migrations() else 'ver_none')}"
+
+    def checks_verdict(self, codes: tuple[str, ...], prefix: str, ok_line: str) -> list[str]:
+        """One line per rule that found something, else why there is nothing to report."""
+        lines = []
+        for c in codes:
+            found = [d for d in self.diagnostics if d.code == c]
+            if found:
+                lines.append(f"- {self.icon(found)} {self.t(f'{prefix}_{c}', where=self.diag_cite(found))}")
+        if lines:
+            return lines
+        off = [c for c in codes if not self.enabled(c)]
+        if off:
+            return [f"- {self.t('not_checked', codes=', '.join(off))}"]
+        return [ok_line]
+
+    # -- rendering: why this order ------------------------------------------------------------
+    def default_step(self, step: PolicyStep) -> str | None:
+        """Which of the seed's steps this is (same name, same database), whatever its task list."""
+        for index, known in enumerate(DEFAULT_POLICY.steps):
+            if (step.name, step.database) == (known.name, known.database):
+                return ("primary", "queue", "seed")[index]
+        return None
+
+    def optimal(self) -> list[str]:
+        t = self.t
+        lines = [f"## {t('optimal_' + self.order_state())}", "", f"### {t('why_head')}", ""]
+        shown = [s for s in self.sections if s.kind != "delegating"]
+        cells = {s.path: self.policy_cells(s) for s in shown}
+        primary_labels, secondary_labels = self.db_labels()
+        single = not self.has_secondary()
+        for k, step in enumerate(self.policy.steps):
+            kind = self.default_step(step)
+            db = ""
+            if step.database == "primary":
+                db = f" ({', '.join(primary_labels)})" if primary_labels else ""
+            elif step.database == "secondary":
+                db = f" ({', '.join(secondary_labels)})" if secondary_labels else ""
+            elif step.database:
+                db = f" ({code(step.database)})"
+            lines.append(t("why_step", n=k + 1, name=self.step_name(step.name), db=db))
+            bullets: list[str] = []
+            if step.database == "secondary" and single:
+                lines += [f"   - {t('why_moot')}", ""]
+                continue
+            if kind == "primary":
+                bullets += [t("why_primary_1"), t("why_primary_2")]
+            elif kind == "queue":
+                bullets += [t("why_queue_1")] + self.why_queue() + [t("why_queue_3")]
+            elif kind == "seed":
+                bullets += [t("why_seed_1"), t("why_seed_2")]
+            yes = [s for s in shown if cells[s.path][k]]
+            no = [s for s in shown if not cells[s.path][k]]
+            if not yes:
+                where = t("where_none")
+            elif not no:
+                where = "✅ " + t("where_all")
+            elif len(yes) > len(no):
+                where = t("where_except", no=", ".join(code(self.short(s.path)) for s in no))
+            else:
+                where = t("where_only", yes=", ".join(code(self.short(s.path)) for s in yes),
+                          no=", ".join(code(self.short(s.path)) for s in no))
+            bullets.append(where)
+            late = []
+            for s in yes:
+                diags = [d for st in cells[s.path][k] for i in st.invocations for d in self.diags_at(i, ORDER_CODES)]
+                if diags:
+                    late.append(f"{code(self.short(s.path))} ({self.codes_text(diags)})")
+            if late:
+                bullets.append(t("where_out_of_order", where=", ".join(late)))
+            if kind == "seed":
+                for s in no:
+                    resets = [st.first.task for st in s.steps if st.first.base in RESETS_AND_SEEDS]
+                    if resets:
+                        bullets.append(t("where_done_by", script=code(self.short(s.path)),
+                                         task=" / ".join(dict.fromkeys(code(r) for r in resets))))
+            lines += [f"   - {b}" for b in bullets] + [""]
+        lines += ["---", ""]
+        return lines
+
+    def why_queue(self) -> list[str]:
+        """How the queue is migrated on its own, and where an unscoped task already migrates it."""
+        t = self.t
+        sites = list(self.sites.values())
+        scoped = [s for s in sites if s.inv.secondary_only and s.inv.base in MIGRATES]
+        out = [t("why_queue_2", tasks=", ".join(code(task) for task in self.by_task(scoped))) if scoped
+               else t("why_queue_2_bare")]
+        unscoped = [s for s in sites if s.inv.touches_primary and len(s.inv.databases) > 1
+                    and s.inv.base in MIGRATES and s.inv.base not in WIPES]
+        if unscoped:
+            primary_labels, _ = self.db_labels()
+            out.append(t("why_queue_but", tasks=", ".join(code(task) for task in self.by_task(unscoped)),
+                         primary=", ".join(primary_labels), cited=self.cite(unscoped, SEPARATION_CODES)))
+        return out
 
     def render(self) -> str:
         lines = self.header()
@@ -1113,6 +1431,7 @@ class Audit:
         lines += self.guarantees()
         lines += self.summary()
         lines += self.attention()
+        lines += self.optimal()
         lines += self.verdict()
         return "\n".join(lines) + "\n"
 
