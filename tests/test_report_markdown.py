@@ -289,3 +289,185 @@ def test_library_used_by_scripts_that_handle_its_failures_differently(tmp_path):
     assert not [h for h in re.findall(r"^### .*$", doc, flags=re.M) if "deploy-staging.sh" in h]
     production = step_rows(section(doc, "`ops/deploy-production.sh`"))
     assert [r[3] for r in production] == ["`lib/db.sh`:3", "`lib/db.sh`:4", "4"]
+
+
+# -- the seed document, read side by side -----------------------------------------------------------
+
+def test_sections_in_the_seed_order(fr, en):
+    assert re.findall(r"^## (.*)$", fr, flags=re.M) == [
+        "✅ Ordre confirmé et cohérent", "📝 Scripts et ordre d'exécution", "🔒 Garanties de séparation",
+        "📊 Tableau récapitulatif", "⚠️ Points d'attention", "🎯 Ordre optimal confirmé",
+        "⚠️ Validation finale"]  # ⚠️ where the seed says ✅: the separation it claims does not hold
+    assert re.findall(r"^## (.*)$", en, flags=re.M)[5] == "🎯 Optimal order confirmed"
+
+
+def test_french_report_speaks_french(fr):
+    """The analysis explains itself in English; the French report says it in French."""
+    for english in ("stops the script", "goes on", "handles the failure", "also acts on", "runs `exit", "is ignored",
+                    "the policy", "its jobs are lost", "use `db:"):
+        assert english not in fr, english
+    rows = step_rows(section(fr, "production/init-db.sh`"))
+    assert rows[0][4] == "⛔ arrête le script — `exit 1` (ligne 121) arrête le script"
+    assert rows[2][4] == ("⛔ arrête le script — 144 : `die` (ligne 144) exécute `exit 1` (`lib/common.sh`:37) ; "
+                          "153 : `die` (ligne 153) exécute `exit 1` (`lib/common.sh`:37)")
+    assert ("- ⚠️ **OL502** queue-wiped (ligne 318) : `db:reset` détruit aussi `queue` "
+            "(storage/development_solid_queue.sqlite3) : ses jobs sont perdus ; utiliser `db:reset:primary`"
+            ) in section(fr, "dev/deploy.sh`")
+
+
+def analyzed(target: str, cwd: Path = REPO):
+    """Results and findings of a tree, as the CLI computes them."""
+    import os
+
+    from orderlint.analysis import Analyzer
+    from orderlint.check import run_rules
+    from orderlint.config import load_settings
+    from orderlint.run import Options
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        settings = load_settings(Options(paths=(Path(target),)))
+        results = Analyzer(settings).analyze([Path(target)], None)
+        return results, run_rules(results, settings), settings
+    finally:
+        os.chdir(here)
+
+
+@pytest.mark.parametrize("ops", sorted(str(p.relative_to(REPO)) for p in REPO.glob("fixtures/**/ops")))
+def test_every_sentence_of_the_analysis_has_french_words(ops):
+    """Each reason, fix and finding message the fixtures produce has a pattern in i18n.FR_PHRASES (a new
+    sentence of the analysis or of a rule needs one, or it shows up in English in the French report)."""
+    from orderlint.report.i18n import Messages
+
+    results, diagnostics, _ = analyzed(ops)
+    sentences = {i.reason for i in results.invocations if i.reason} | {i.fix for i in results.invocations if i.fix}
+    sentences |= {d.message for d in diagnostics}
+    t = Messages("fr")
+    assert [s for s in sorted(sentences) if not t.phrase(s)[1]] == []
+
+
+def test_reset_in_development(fr, en):
+    attention = fr.split("## ⚠️ Points", 1)[1].split("\n## ", 1)[0]
+    assert "### 1. `db:reset` en Development\n" in attention
+    assert "- **Comportement** : `db:drop` + `db:create` + `db:schema:load` + `db:seed` (destructif)\n" in attention
+    assert "- **Exécuté dans** : `dev/deploy.sh`:318 (Development)\n" in attention
+    assert "- ✅ uniquement en développement\n- ✅ inclut déjà le seed : pas de `db:seed` séparé" in attention
+    assert "### 1. `db:reset` in Development\n" in en
+
+
+def test_optimal_order_says_why_and_where(fr, en):
+    optimal = fr.split("## 🎯", 1)[1].split("\n## ", 1)[0]
+    assert "### Pourquoi cet ordre ?" in optimal
+    assert "1. **Migrations principales** (PostgreSQL) :\n   - base principale" in optimal
+    assert ("   - ⚠️ mais la migration sans portée (`db:migrate`) la migre déjà en même temps que PostgreSQL (OL501 : "
+            "`lib/database/migrations.sh`:225 / 229") in optimal
+    # the seed's "Uniquement dans init-db.sh (pas dans deploy.sh)", and its note on db:reset
+    assert ("   - uniquement dans `production/init-db.sh`, `staging/init-db.sh` (pas dans "
+            "`lib/database/migrations.sh`, `dev/deploy.sh`)\n   - `dev/deploy.sh` : déjà fait par `db:reset`") in optimal
+    assert "   - only in `production/init-db.sh`, `staging/init-db.sh` (not in" in en
+
+
+def test_final_verdict_answers_each_claim_of_the_seed(fr):
+    verdict = fr.split("## ⚠️ Validation finale", 1)[1]
+    assert ("- ❌ PostgreSQL & SQLite ne sont **pas** indépendantes\n"
+            "  - ❌ des commandes affectent les deux bases à la fois : `db:migrate` (OL501 ×5), `db:reset` (OL502)\n"
+            "  - ❌ les jobs en attente dans SQLite ne restent **pas** intacts : `db:reset` efface SQLite "
+            "(OL502 : `dev/deploy.sh`:318)") in verdict
+    assert "- ✅ PostgreSQL : bloquant\n- ⚠️ SQLite : non bloquant, sauf dans `db:migrate` sans portée (OL501 ×5)" \
+        in verdict
+    assert "**Constats** : 6 (6 avertissements)" in verdict
+
+
+# -- other trees, read as a new user ------------------------------------------------------------------
+
+def test_custom_policy_has_one_column_per_step():
+    doc = report("fr", "ops", REPO / "fixtures/config-policy")
+    assert "3. **Asset build** — `assets:precompile`, `assets:clobber`" in doc
+    assert "(3 scripts d'entrée, 0 bibliothèque)" in doc  # French: singular for zero
+    summary = doc.split("## 📊", 1)[1].split("\n## ", 1)[0]
+    table = tables(summary)[0]
+    assert [c.strip() for c in table[0]] == ["Script", "Étape 1", "Étape 2", "Étape 3", "Étape 4", "Environnement"]
+    rows = {row[0].strip(): [c.strip() for c in row[1:]] for row in table[2:]}
+    # each task in the column of its step; ❌ where it runs out of order
+    assert rows["`release.sh`"][:4] == ["`db:migrate:primary` (PostgreSQL)", "`db:migrate:queue` (SQLite)",
+                                        "❌ `assets:precompile`", "-"]
+    assert rows["`seed.sh`"][2:4] == ["`assets:precompile`", "❌ `db:seed` (PostgreSQL)"]
+    assert "**❌ L'ordre n'est pas respecté partout** (" in summary
+    assert ") : OL101 : `release.sh`:13 ; OL102 : `seed.sh`:11" in summary
+    optimal = doc.split("## 🎯", 1)[1].split("\n## ", 1)[0]
+    assert optimal.startswith(" Ordre optimal : pas respecté partout")
+    assert "3. **Asset build** :\n   - ✅ dans tous les scripts\n   - ❌ hors de l'ordre dans `release.sh` (OL101)" \
+        in optimal
+    assert "4. **Seed** :\n   - nécessite que les migrations soient appliquées" in optimal
+
+
+def test_single_database_tree():
+    doc = report("fr", "fixtures/realworld/heroku/ops")
+    assert "2. **Migrations de la queue** — aucune autre base ici : étape sans objet" in doc
+    assert doc.count(" — *sans objet ici : une seule base*") == 2  # non-blocking queue, separation
+    assert "**Raison**" not in doc
+    assert "2. **Migrations de la queue** :\n   - sans objet ici : une seule base" in doc
+    assert "- ➖ une seule base : rien à séparer" in doc
+    attention = doc.split("## ⚠️ Points", 1)[1].split("\n## ", 1)[0]
+    assert "### 1. Tâches destructives (reset)\n\n**`db:schema:load`**" in attention
+    assert "- **Exécuté dans** : `heroku/postdeploy.sh`:10 (tout environnement)" in attention
+    assert "- ❌ pas bloquant partout (OL201 : `deploy-heroku.sh`:22 / 31, `heroku/migrate-apps.sh`:11)" in attention
+    # findings at error level: the verdict says which, with their places
+    assert "## ❌ Validation finale" in doc
+    assert "- ❌ tâche destructive hors développement (OL401 : `heroku/postdeploy.sh`:10)" in doc
+    assert "| ❌ erreur | OL201 primary-failure-ignored | `deploy-heroku.sh`:22 | si `db:migrate` échoue, le script " \
+           "continue sans message : `heroku run` renvoie 0" in doc
+    assert doc.rstrip().endswith("**Statut** : ❌ **ORDRE CONFIRMÉ — GESTION DES ERREURS À CORRIGER — ENVIRONNEMENTS "
+                                 "À CORRIGER**")
+
+
+def test_destructive_task_scoped_to_the_queue():
+    doc = report("fr", "fixtures/realworld/dev-reset/ops")
+    block = doc.split("**`db:schema:load:queue`**", 1)[1].split("\n\n**", 1)[0]
+    assert "- ✅ ne touche QUE queue (SQLite) : primary (SQLite) reste intacte" in block
+    assert ("- ⚠️ efface queue (SQLite) (`storage/staging_queue.sqlite3`) : les jobs en queue sont perdus (OL502 : "
+            "`staging/refresh-from-production.sh`:41)") in block
+    assert "pas que primary" not in block
+    assert "### primary (SQLite) — base principale\n" in doc and "### queue (SQLite)\n" in doc
+
+
+def test_script_that_runs_other_scripts():
+    doc = report("fr", "fixtures/child-scripts/ops")
+    release = section(doc, "child-scripts/ops/release.sh`")
+    assert [(r[1], r[3]) for r in step_rows(release)] == [
+        ("`db:migrate:primary`", "`db/migrate-primary.sh`:3"),
+        ("`db:abort_if_pending_migrations:primary`", "`db/migrate-primary.sh`:4"),
+        ("`db:migrate:queue`", "`db/migrate-queue.sh`:3"), ("`db:seed`", "`db/seed.sh`:4")]
+    # the queue failure stops db/migrate-queue.sh run alone (OL202), not release.sh, which warns
+    assert "OL202" not in release and "OL202" in section(doc, "db/migrate-queue.sh`")
+    assert 's2["db:migrate:queue<br/>queue<br/>db/migrate-queue.sh:3"]' in release
+
+
+def test_unknown_outcomes(tmp_path):
+    """A task whose failure the analysis cannot follow: said as unknown, never as an error."""
+    from dataclasses import replace
+
+    from orderlint.check import run_rules
+    from orderlint.flow import UNKNOWN
+    from orderlint.report import Report
+    from orderlint.report.markdown import render
+
+    results, _, settings = analyzed(SEED)
+    for script in results.scripts:
+        script.invocations = tuple(replace(i, on_failure=UNKNOWN, reason="", fix="", fallback=frozenset())
+                                   for i in script.invocations)
+        script.__dict__.pop("_index", None)
+    diagnostics = run_rules(results, settings)
+    assert not [d for d in diagnostics if d.code in ("OL201", "OL202", "OL203")]
+    for lang, word, edge in (("fr", "❔ inconnu", "-.->|échec, inconnu|"), ("en", "❔ unknown", "-.->|fails, unknown|")):
+        doc = render(Report(results, tuple(diagnostics), date=DATE, lang=lang))
+        rows = step_rows(section(doc, "staging/init-db.sh`"))
+        assert [r[4] for r in rows] == [word] * 3
+        assert edge in doc
+        errors = doc.split("## ⚠️ Points", 1)[1].split("### 3.", 1)[0].split("### 2.", 1)[1]
+        assert "❌" not in errors and "✅" not in errors  # neither blocking nor not: not known
+        assert errors.count("- ❔ ") == 2
+        assert "❔ PostgreSQL" in doc and "❔ SQLite" in doc
+        for table in tables(doc):
+            assert {len(row) for row in table} == {len(table[0])}

@@ -165,6 +165,7 @@ EN: dict[str, str] = {
     "att_but": "⚠️ **But** unscoped tasks also migrate {db}: {tasks} ({where}); a failure of {db} there stops the "
                "script like a primary failure",
     "att_evidence": "{task} — {where}: {outcome}",
+    "att_unknown": "❔ not determined for {where}: orderlint cannot tell what a failure does there",
     "att_handled": "handled: {fallback}",
     "att_none": "no such task",
     "att_verify": "Post-migration verification",
@@ -224,6 +225,7 @@ EN: dict[str, str] = {
     "err_primary_ok": "✅ {db}: blocking",
     "err_primary_bad": "❌ {db}: not blocking everywhere ({codes})",
     "err_queue_ok": "✅ {db}: non-blocking",
+    "err_unknown": "❔ {db}: not determined ({where})",
     "err_queue_bad": "❌ {db}: not non-blocking everywhere ({codes})",
     "err_queue_but": "⚠️ {db}: non-blocking, except inside an unscoped {tasks} ({codes})",
     "verification": "**Verification**:",
@@ -435,6 +437,7 @@ FR: dict[str, str] = {
     "att_but": "⚠️ **Mais** des tâches sans portée migrent aussi {db} : {tasks} ({where}) ; un échec de {db} y "
                "arrête le script comme un échec de la base principale",
     "att_evidence": "{task} — {where} : {outcome}",
+    "att_unknown": "❔ non déterminé pour {where} : orderlint ne sait pas ce que fait un échec à cet endroit",
     "att_handled": "géré : {fallback}",
     "att_none": "aucune tâche de ce type",
     "att_verify": "Vérifications post-migration",
@@ -496,6 +499,7 @@ FR: dict[str, str] = {
     "err_primary_ok": "✅ {db} : bloquant",
     "err_primary_bad": "❌ {db} : pas bloquant partout ({codes})",
     "err_queue_ok": "✅ {db} : non bloquant",
+    "err_unknown": "❔ {db} : non déterminé ({where})",
     "err_queue_bad": "❌ {db} : pas non bloquant partout ({codes})",
     "err_queue_but": "⚠️ {db} : non bloquant, sauf dans {tasks} sans portée ({codes})",
     "verification": "**Vérification** :",

@@ -1114,8 +1114,11 @@ class Audit:
             lines += [f"**{plabel}**{t('colon').rstrip()}", f"- {t('att_blocking', db=plabel)}"]
             lines += [f"  - {self.evidence(s)}" for s in changing] or [f"  - {t('att_none')}"]
             bad = [s for s in changing if self.diags_at(s.inv, ("OL201",))]
+            unknown = self.unknown(changing)
             if bad:
                 lines.append(f"- {t('att_blocking_bad', where=self.cite(bad, ('OL201',)))}")
+            elif unknown:
+                lines.append(f"- {t('att_unknown', where=self.places([s.inv for s in unknown]))}")
             elif changing:
                 lines.append(f"- {t('att_blocking_ok', db=plabel)}")
             lines.append("")
@@ -1127,8 +1130,11 @@ class Audit:
             lines += [f"**{slabel}**{t('colon').rstrip()}", f"- {t('att_nonblocking', db=slabel)}"]
             lines += [f"  - {self.evidence(s)}" for s in queue] or [f"  - {t('att_none')}"]
             bad_sites = [s for s in queue if self.diags_at(s.inv, ("OL202", "OL203"))]
+            unknown = self.unknown(queue)
             if bad_sites:
                 lines.append(f"- {t('att_nonblocking_bad', where=self.cite(bad_sites, ('OL202', 'OL203')))}")
+            elif unknown:
+                lines.append(f"- {t('att_unknown', where=self.places([s.inv for s in unknown]))}")
             elif queue:
                 lines.append(f"- {t('att_nonblocking_ok', db=slabel)}")
             both = [s for s in sites if s.inv.touches_primary and any(n in s.inv.databases for n in secondary)
@@ -1139,6 +1145,11 @@ class Audit:
                 lines.append(f"- {t('att_but', tasks=tasks, db=slabel, where=self.cite(both, SEPARATION_CODES))}")
             lines.append("")
         return lines
+
+    @staticmethod
+    def unknown(sites: list[Site]) -> list[Site]:
+        """Sites where the analysis could not tell what a failure does (never counted as an error)."""
+        return [s for s in sites if any(i.on_failure == UNKNOWN for _, i in s.runs)]
 
     def verification(self) -> list[str]:
         t = self.t
@@ -1248,15 +1259,24 @@ class Audit:
             primary = model.primary(None)
             plabel = self.db_label(model, primary)
             failures = [d for d in self.diagnostics if d.code == "OL201"]
-            lines.append(f"- {t('err_primary_bad', db=plabel, codes=self.codes_text(failures))}" if failures
-                         else f"- {t('err_primary_ok', db=plabel)}")
+            sites = self.model_sites(model)
+            unknown = self.unknown([s for s in sites if s.inv.touches_primary and s.inv.base not in READ_ONLY])
+            if failures:
+                lines.append(f"- {t('err_primary_bad', db=plabel, codes=self.codes_text(failures))}")
+            elif unknown:
+                lines.append(f"- {t('err_unknown', db=plabel, where=self.places([s.inv for s in unknown]))}")
+            else:
+                lines.append(f"- {t('err_primary_ok', db=plabel)}")
             secondary = self.secondary_names(model)
             if secondary:
                 slabel = " + ".join(self.db_label(model, n) for n in secondary)
                 queue_bad = [d for d in self.diagnostics if d.code in ("OL202", "OL203")]
                 but = [d for d in self.diagnostics if d.code == "OL501"]
+                unknown = self.unknown([s for s in sites if s.inv.secondary_only and s.inv.base not in READ_ONLY])
                 if queue_bad:
                     lines.append(f"- {t('err_queue_bad', db=slabel, codes=self.codes_text(queue_bad))}")
+                elif unknown:
+                    lines.append(f"- {t('err_unknown', db=slabel, where=self.places([s.inv for s in unknown]))}")
                 elif but:
                     tasks = ", ".join(code(task) for task in self.by_task(
                         [s for s in self.model_sites(model) if self.diags_at(s.inv, ("OL501",))])) or code("db:migrate")
