@@ -100,7 +100,7 @@ def read_config(path: Path, explicit: bool = False) -> ConfigFile | None:
 
 def find_config(start: Path) -> ConfigFile | None:
     """The nearest configuration above `start` (a file or folder), like ruff."""
-    start = start.resolve() if start.exists() else (Path.cwd() / start).resolve()
+    start = Path(os.path.realpath(start))  # not Path.resolve: a symbolic link loop must not raise
     here = start if start.is_dir() else start.parent
     for folder in (here, *here.parents):
         for name in CONFIG_NAMES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -41,6 +42,14 @@ def _excluded(path: Path, excludes: tuple[str, ...]) -> bool:
                fnmatch.fnmatch(text, f"*/{pat}/*") for pat in excludes)
 
 
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def discover(paths: list[Path], excludes: tuple[str, ...] = ()) -> Discovered:
     found: dict[Path, None] = {}
     problems: list[str] = []
@@ -52,7 +61,7 @@ def discover(paths: list[Path], excludes: tuple[str, ...] = ()) -> Discovered:
             found.setdefault(given, None)  # named explicitly: taken whatever its name
             continue
         if given.is_symlink() and not given.exists():
-            problems.append(f"{given}: broken symbolic link")
+            problems.append(f"{given}: {'symbolic link loop' if _loops(given) else 'broken symbolic link'}")
             continue
         seen_dirs: set[tuple[int, int]] = set()
 

@@ -24,7 +24,7 @@ MISSING: set[Path] = set()
 
 def find_project_root(start: Path) -> Path:
     """The git work tree holding `start`, else the folder of the nearest config, else the cwd."""
-    start = start.resolve()
+    start = Path(os.path.realpath(start))  # not Path.resolve: a symbolic link loop must not raise
     here = start if start.is_dir() else start.parent
     config_dir = None
     for folder in (here, *here.parents):
