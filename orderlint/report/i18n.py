@@ -710,8 +710,8 @@ FR_PHRASES: tuple[tuple[str, str], ...] = (
      "garde-fou de Rails contre la destruction d'une base de production est désactivé"),
     (rf"(?P<t>{_C}) also acts on (?P<n>{_C}(?:, {_C})*)(?P<d> \([^()]*\))?, not only (?P<p>{_C}): a failure "
      r"there is handled like a primary failure; (?P<r>.+)",
-     "{t} agit aussi sur {n}{d}, pas seulement sur {p} : un échec sur celle-ci est traité comme un échec de la "
-     "base principale ; {r}"),
+     "{t} agit aussi sur {n}{d}, pas seulement sur {p} : un échec y est traité comme un échec de la base "
+     "principale ; {r}"),
     (rf"use (?P<c>{_C})", "utiliser {c}"),
     (rf"Rails has no (?P<a>{_C}): use (?P<b>{_C}) and scoped tasks",
      "Rails n'a pas de {a} : utiliser {b} et des tâches limitées à une base"),

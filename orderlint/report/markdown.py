@@ -274,25 +274,29 @@ class Audit:
         return rich(self._short_paths(translated))
 
     def in_context(self, sentence: str, script: str | None, shown_in: str) -> str:
-        """The analysis says `line 12` for a line of the entry script that runs the task; shown with a
-        line of another file (a library's task), that line is named with its file: `ops/deploy.sh:12`."""
-        if not script or script == shown_in:
-            return sentence
+        """The analysis says `line 12` for a line of the entry script that runs the task. Shown beside a
+        line of another file (a library's task), that line is named with its file (`ops/deploy.sh:12`),
+        and a line of the file shown is just `line 12`."""
         parts = sentence.split("`")
         if len(parts) % 2 == 0:
             return sentence
+        own = re.compile(rf"(?<![\w./-]){re.escape(shown_in)}:(\d+)\b")
         for i in range(0, len(parts), 2):
-            parts[i] = _LINE.sub(lambda m: f"{script}:{m.group(1)}", parts[i])
+            if script and script != shown_in:
+                parts[i] = _LINE.sub(lambda m: f"{script}:{m.group(1)}", parts[i])
+            parts[i] = own.sub(lambda m: f"line {m.group(1)}", parts[i])  # a line of the file shown: `line 226`
         return "`".join(parts)
 
-    def diag_message(self, d: Diagnostic) -> str:
+    def diag_message(self, d: Diagnostic, shown_in: str | None = None) -> str:
         """A finding's message; the `line N` of a finding on a task names the entry script that runs it."""
-        if d.code.startswith("OL0"):
-            return d.message  # parse errors, sources, suppressions: their lines are in their own file
+        shown_in = shown_in or d.path
+        if d.code.startswith("OL0"):  # parse errors, sources, suppressions: their lines are in their own file
+            return self.in_context(d.message, d.path, shown_in)
         scripts = {inv.script for site in self.sites.values() for _, inv in site.runs
                    if (inv.path, inv.line) == (d.path, d.line)
                    and (d.code not in FAILURE_OUTCOMES or inv.on_failure in FAILURE_OUTCOMES[d.code])}
-        return self.in_context(d.message, next(iter(scripts)), d.path) if len(scripts) == 1 else d.message
+        script = shown_in if shown_in in scripts else (next(iter(scripts)) if len(scripts) == 1 else None)
+        return self.in_context(d.message, script, shown_in)
 
     def _short_paths(self, sentence: str) -> str:
         if self._path_re is None:
@@ -643,7 +647,7 @@ class Audit:
             reasons: dict[str, list[Invocation]] = {}
             for _, inv in items:
                 if inv.reason:
-                    reason = self.in_context(inv.reason, inv.script, inv.path)
+                    reason = self.in_context(inv.reason, inv.script, section.path)
                     reasons.setdefault(reason, [])
                     if inv not in reasons[reason]:
                         reasons[reason].append(inv)
@@ -682,7 +686,8 @@ class Audit:
     def finding_line(self, d: Diagnostic, section_path: str | None = None) -> str:
         where = (self.t("lines_word", lines=d.line) if d.path == section_path
                  else f"{code(self.short(d.path))}:{d.line}")
-        return f"- {SEVERITY_ICON[d.severity]} **{d.code}** {text(d.name)} ({where}){self.t('colon')}{self.say(self.diag_message(d))}"
+        message = self.say(self.diag_message(d, section_path))
+        return f"- {SEVERITY_ICON[d.severity]} **{d.code}** {text(d.name)} ({where}){self.t('colon')}{message}"
 
     def script_section(self, section: Section) -> list[str]:
         t = self.t
