@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from orderlint.rails import (
     load_database_yml,
     split_scope,
 )
-from orderlint.resolve import LoadedScript, ScriptLoader, display_path, find_project_root
+from orderlint.resolve import LoadedScript, ScriptLoader, can_reach_rails, display_path, find_project_root
 from orderlint.settings import Settings
 from orderlint.syntax import AndOr, Command, FunctionDef, Seq, Test
 
@@ -122,23 +123,7 @@ class Results:
 
 
 def is_library(loaded: LoadedScript) -> bool:
-    """A file of only functions (and assignments or `source` lines) runs nothing by itself."""
-    items = loaded.script.body.items
-    has_function = False
-    for item in items:
-        if isinstance(item, FunctionDef):
-            has_function = True
-        elif isinstance(item, Command) and (not item.words or item.declaration or
-                                              (item.words[0].literal in ("source", ".", "set", "readonly", "export",
-                                                                         "return", ":", "shopt"))):
-            continue
-        elif isinstance(item, Seq) and not item.items:
-            continue
-        elif is_load_guard(item):
-            continue
-        else:
-            return False
-    return has_function
+    return loaded.library
 
 
 def is_load_guard(item) -> bool:
@@ -282,8 +267,9 @@ class Analyzer:
 
     def run_entry(self, path: Path, ls: LoadedScript, root: Path, used_by: dict[str, list[str]]) -> Interpreter:
         interp = self._interpreter(path, ls, root, used_by)
-        st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
-        interp.run(ls.script.body, st)
+        if can_reach_rails(ls.parsed.data):
+            st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
+            interp.run(ls.script.body, st)
         return interp
 
     def _run_entries(self, entries: list, root: Path, used_by: dict[str, list[str]]) -> list[tuple]:
@@ -366,7 +352,7 @@ def parse_diagnostics(ls: LoadedScript) -> list[Diagnostic]:
         out.append(Diagnostic(pf.path, first + 1, 1, last + 1, max(1, len(pf.line_text(last)) + 1), "OL001",
                               "parse-error", Severity.WARNING,
                               f"{lines} could not be parsed as bash; the rest of the file is still analysed"))
-    for row in sorted(set(ls.script.truncated_rows))[:1]:
+    for row in sorted(set(ls.script.truncated_rows if ls.built else ()))[:1]:
         out.append(Diagnostic(pf.path, row + 1, 1, row + 1, 1, "OL001", "parse-error", Severity.WARNING,
                               "commands nested this deep are not analysed"))
     if pf.binary_from is not None:

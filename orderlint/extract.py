@@ -391,6 +391,35 @@ def _is_param(name: str) -> bool:
     return name in ("@", "*", "#", "?", "$", "!", "-") or name.isdigit()
 
 
+LIBRARY_COMMANDS = frozenset({"source", ".", "set", "readonly", "export", "return", ":", "shopt"})
+
+
+def library_shape(tree: "tree_sitter.Tree", data: bytes) -> bool:
+    """A file of only functions (with assignments, `source` lines and load guards) runs
+    nothing by itself: a library, reported through the scripts that use it."""
+    def name_of(command) -> str:
+        name = command.child_by_field_name("name")
+        return data[name.start_byte:name.end_byte].decode("utf-8", "replace") if name is not None else ""
+
+    has_function = False
+    for item in tree.root_node.named_children:
+        kind = item.type
+        if kind == "function_definition":
+            has_function = True
+        elif kind in ("comment", "variable_assignment", "variable_assignments", "declaration_command"):
+            continue
+        elif kind == "command" and name_of(item) in LIBRARY_COMMANDS:
+            continue
+        elif kind == "list" and len(item.named_children) == 2:
+            left, right = item.named_children
+            guard = left.type == "test_command" or (left.type == "command" and name_of(left) in ("[", "[[", "test"))
+            if not (guard and right.type == "command" and name_of(right) in ("return", "exit")):
+                return False
+        else:
+            return False
+    return has_function
+
+
 def build_script(path: str, data: bytes, tree: "tree_sitter.Tree") -> Script:
     builder = _Builder(path, data, Pos(0, 0))
     body = builder.block(tree.root_node.children, Pos(0, 0), 0)

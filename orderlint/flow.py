@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from orderlint.extract import parse_nested
-from orderlint.launch import Launch, RailsRun, ShellRun, classify, is_rails_runner, rails_environment
+from orderlint.launch import LAUNCHERS, Launch, RailsRun, ShellRun, classify, is_rails_runner, rails_environment
 from orderlint.model import OrderlintError, Pos
 from orderlint.resolve import ScriptLoader, display_path, resolve_source
 from orderlint.syntax import (
@@ -421,6 +421,143 @@ def _saved(st: State) -> frozenset[int]:
     return out
 
 
+# Builtins that change what the flow tracks: options, variables, the working directory, control.
+STATEFUL = frozenset({
+    "exit", "return", "break", "continue", "set", "shopt", "trap", "cd", "pushd", "popd", "source", ".",
+    "eval", "exec", "wait", "shift", "local", "export", "declare", "typeset", "readonly", "unset", "read",
+    "getopts", "mapfile", "readarray", "let", "alias", "builtin", "command", "false",
+})
+RAILS_TEXT = re.compile(r"rails|rake")
+
+
+DECLARATIONS = frozenset({"local", "declare", "typeset", "readonly", "export"})
+
+
+def _inert_word(w: Word, names: set[str], stack: list) -> bool:
+    if RAILS_TEXT.search(w.raw):
+        return False
+    for p in w.parts:
+        if p.kind == "dir" or p.kind == "param" and p.text == "?":
+            return False
+        if p.kind == "cmd" and p.body is not None:
+            stack.append(p.body)  # `$(…)` runs too: it must be inert as well
+    return True
+
+
+def _inert_command_names(node) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(command names, variables assigned) of a subtree that only runs external commands and
+    sets ordinary variables; None when it may run Rails, call the shell's own machinery, look at
+    `$?`, or touch the environment's name."""
+    names: set[str] = set()
+    assigned: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Command):
+            if n.stdin is not None:
+                return None
+            for a in n.assigns:
+                if is_env_name(a.name) or (a.value is not None and not _inert_word(a.value, names, stack)):
+                    return None
+                assigned.add(a.name)
+            if n.declaration:
+                if n.declaration not in DECLARATIONS:
+                    return None
+                for w in n.words:
+                    if not w.raw.startswith("-"):
+                        assigned.add(w.raw)
+                continue
+            if not n.words:
+                continue
+            name = n.words[0].literal
+            if name is None or name in STATEFUL or name in LAUNCHERS or "/" in name or name.endswith(".sh"):
+                return None  # launchers may run another script of the project
+            if not all(_inert_word(w, names, stack) for w in n.words):
+                return None
+            names.add(name)
+        elif isinstance(n, Seq):
+            stack.extend(n.items)
+        elif isinstance(n, AndOr):
+            stack.extend((n.left, n.right))
+        elif isinstance(n, Not):
+            names.add("!")  # the status is flipped: it may fail
+            stack.append(n.body)
+        elif isinstance(n, Subshell):
+            stack.append(n.body)
+        elif isinstance(n, Pipeline):
+            stack.extend(n.stages)
+        elif isinstance(n, If):
+            for cond, body in n.clauses:
+                stack.extend((cond, body))
+            if n.orelse is not None:
+                stack.append(n.orelse)
+        elif isinstance(n, Loop):
+            if n.condition is not None:
+                stack.append(n.condition)
+            stack.append(n.body)
+        elif isinstance(n, Test):
+            names.add("[")  # a test may fail
+            for o in n.operands:
+                if isinstance(o, Word) and (RAILS_TEXT.search(o.raw) or any(
+                        p.kind == "var" and is_env_name(p.text) or p.kind == "param" and p.text == "?"
+                        or p.kind == "cmd" for p in o.parts)):
+                    return None
+        else:  # case, functions, background jobs, unparsed regions: follow them
+            return None
+    return frozenset(names), frozenset(assigned)
+
+
+def _may_fail(node) -> bool:
+    """Can an inert subtree end with a failure status (or stop under errexit)? Tests in
+    conditions and on the left of `&&`/`||` decide branches; they do not fail the statement."""
+    if isinstance(node, Command):
+        return bool(node.words) and node.words[0].literal not in ALWAYS_OK
+    if isinstance(node, Seq):
+        return any(_may_fail(item) for item in node.items)
+    if isinstance(node, AndOr):
+        return _may_fail(node.right) or node.op == "&&"
+    if isinstance(node, If):
+        return any(_may_fail(body) for _, body in node.clauses) or (node.orelse is not None and _may_fail(node.orelse))
+    if isinstance(node, Loop):
+        return _may_fail(node.body)
+    if isinstance(node, Pipeline):
+        return _may_fail(node.stages[-1])
+    if isinstance(node, Subshell):
+        return _may_fail(node.body)
+    return True  # a test, a negation: either way
+
+
+def _variables_read(node) -> frozenset[str]:
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Word):
+            out.update(p.text for p in n.parts if p.kind == "var")
+        elif isinstance(n, tuple):
+            stack.extend(n)
+        elif hasattr(n, "__dataclass_fields__") and not isinstance(n, Pos):
+            stack.extend(getattr(n, f) for f in n.__dataclass_fields__)
+    return frozenset(out)
+
+
+def _writes_to_stderr(node) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Command):
+            if n.redirects_stderr_or_out:
+                return True
+        elif hasattr(n, "__dataclass_fields__"):
+            for f in n.__dataclass_fields__:
+                value = getattr(n, f)
+                if isinstance(value, tuple):
+                    stack.extend(v for v in value if hasattr(v, "__dataclass_fields__") or isinstance(v, tuple))
+                elif hasattr(value, "__dataclass_fields__") and not isinstance(value, (Word, Pos)):
+                    stack.append(value)
+    return False
+
+
 def _reads_status(node: Node) -> bool:
     """Does the statement look at `$?` (or an `rc=$?` capture) first thing?"""
     if isinstance(node, Command):
@@ -458,6 +595,10 @@ class Interpreter:
         self.files_read: set[str] = set()
         self.background_reason: dict[int, str] = {}
         self._at_cache: dict[int, str] = {}
+        self._inert: dict[int, tuple[frozenset[str], frozenset[str]] | None] = {}
+        self._inert_messages: dict[int, bool] = {}
+        self._inert_vars: dict[int, frozenset[str]] = {}
+        self._inert_fails: dict[int, bool] = {}
         self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
         self.deferred: dict[int, Fate] = {}  # handled failures whose saved status may still be returned
 
@@ -477,6 +618,20 @@ class Interpreter:
                 fate = Fate(outcome, reason, fallback, fix)
                 if fate not in ex.fates:
                     ex.fates.append(fate)
+
+    def _inert_names(self, node: Node) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(command names, variables set) of a compound command that only runs external commands."""
+        key = id(node)
+        if key in self._inert:
+            return self._inert[key]
+        names = _inert_command_names(node) if isinstance(node, (If, Loop, Case, Seq, AndOr, Pipeline, Subshell,
+                                                                    Not)) else None
+        self._inert[key] = names
+        if names is not None:
+            self._inert_messages[key] = _writes_to_stderr(node)
+            self._inert_vars[key] = _variables_read(node)
+            self._inert_fails[key] = _may_fail(node)
+        return names
 
     def at(self, node: Node) -> str:
         key = id(node)
@@ -557,6 +712,20 @@ class Interpreter:
 
     # -- dispatch ------------------------------------------------------------------------
     def ev(self, node: Node, st: State) -> list[Flow]:
+        inert = self._inert_names(node)
+        if inert is not None and not any(name in st.functions for name in inert[0]) and not (
+                st.status_vars and self._inert_vars[id(node)] & st.status_vars.keys()):
+            # Nothing in here can run Rails, change the shell's options, or leave the script: it
+            # succeeds or fails, may print a warning, and leaves its variables unknown.
+            names, assigned = inert
+            if st.handling and (names & MESSAGE_COMMANDS or self._inert_messages.get(id(node))):
+                st = replace(st, warned=st.warned | st.handling)
+            if assigned:
+                st = replace(st, variables={**st.variables, **dict.fromkeys(assigned)})
+            st = self.drop(st) if st.pending and not _reads_status(node) else st
+            if not self._inert_fails[id(node)]:
+                return [Flow("normal", st, False)]  # `if [[ -t 2 ]]; then c=…; fi`, echo…: no failure
+            return [Flow("normal", st, False), Flow("normal", st, True)]
         if isinstance(node, Command):
             return self.command(node, st)
         if isinstance(node, Seq):

@@ -8,12 +8,13 @@ after resolving `..` and symlinks. Everything else is an OL002 reason, never a r
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from orderlint.extract import build_script
+from orderlint.extract import build_script, library_shape
 from orderlint.model import OrderlintError
-from orderlint.parse import ParsedFile, parse_file
+from orderlint.parse import ParsedFile, parse_file, parse_tree
 from orderlint.syntax import Script
 
 MAX_SCRIPT_BYTES = 64 * 1024 * 1024
@@ -43,11 +44,27 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-@dataclass(frozen=True, slots=True)
 class LoadedScript:
-    parsed: ParsedFile
-    script: Script
-    absolute: Path
+    """A file read and parsed; its syntax is extracted when the flow stage first asks for it
+    (most shell scripts on a machine can never run a Rails task and are never extracted)."""
+
+    __slots__ = ("parsed", "absolute", "library", "_script")
+
+    def __init__(self, parsed: ParsedFile, absolute: Path, library: bool, script: Script | None = None) -> None:
+        self.parsed = parsed
+        self.absolute = absolute
+        self.library = library
+        self._script = script
+
+    @property
+    def built(self) -> bool:
+        return self._script is not None
+
+    @property
+    def script(self) -> Script:
+        if self._script is None:
+            self._script = build_script(self.parsed.path, self.parsed.data, parse_tree(self.parsed.data))
+        return self._script
 
 
 class ScriptLoader:
@@ -78,10 +95,21 @@ class ScriptLoader:
             raise OrderlintError(message) from None
         shown = display or display_path(path)
         parsed = parse_file(shown, data)
-        script = build_script(shown, parsed.data, parsed.tree)
-        loaded = LoadedScript(parsed.without_tree(), script, key)  # trees are big: parsed again when needed
+        library = library_shape(parsed.tree, parsed.data)
+        script = build_script(shown, parsed.data, parsed.tree) if can_reach_rails(parsed.data) else None
+        loaded = LoadedScript(parsed.without_tree(), key, library, script)  # trees are big: parsed again when needed
         self._cache[key] = loaded
         return loaded
+
+
+REACHES_OTHER_CODE = re.compile(rb"rails|rake|\.sh\b|\.bash\b|\./|(?:^|[\s;&|({])(?:source|\.)\s+\S")
+
+
+def can_reach_rails(data: bytes) -> bool:
+    """Whether running the script could run a Rails task at all: it names rails or rake, or it
+    sources a file or runs another script. A script that does none of these (most shell scripts
+    on a machine) needs no flow analysis: it has no task and nothing to report but parse errors."""
+    return REACHES_OTHER_CODE.search(data) is not None
 
 
 def resolve_source(text: str | None, current_dir: Path, root: Path) -> tuple[Path | None, str | None]:
