@@ -217,6 +217,18 @@ def test_every_fixture_tree_renders(ops):
             assert {len(row) for row in table} == {len(table[0])}
 
 
+def test_tree_configured_in_pyproject():
+    """fixtures/config-deploy: scripts in deploy/, environments and databases from [tool.orderlint]."""
+    for lang in ("en", "fr"):
+        proc = run("--format", "markdown", "--lang", lang, "--date", DATE, cwd=REPO / "fixtures/config-deploy")
+        doc = proc.stdout.decode()
+        assert doc.startswith("# 📋")
+        for table in tables(doc):
+            assert {len(row) for row in table} == {len(table[0])}
+    assert "bases lues dans la configuration (Rails 8.0)" in doc
+    assert "`config/database.yml`" not in doc.split("---", 1)[0]  # the databases come from the configuration
+
+
 def test_no_scripts(tmp_path):
     (tmp_path / "ops").mkdir()
     doc = report("en", "ops", tmp_path)
@@ -359,7 +371,7 @@ def test_reset_in_development(fr, en):
 def test_optimal_order_says_why_and_where(fr, en):
     optimal = fr.split("## 🎯", 1)[1].split("\n## ", 1)[0]
     assert "### Pourquoi cet ordre ?" in optimal
-    assert "1. **Migrations principales** (PostgreSQL) :\n   - base principale" in optimal
+    assert "1. **Migrations principales** — PostgreSQL :\n   - base principale" in optimal
     assert ("   - ⚠️ mais la migration sans portée (`db:migrate`) la migre déjà en même temps que PostgreSQL (OL501 : "
             "`lib/database/migrations.sh`:225 / 229") in optimal
     # the seed's "Uniquement dans init-db.sh (pas dans deploy.sh)", and its note on db:reset

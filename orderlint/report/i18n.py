@@ -38,8 +38,9 @@ EN: dict[str, str] = {
     "principle": "General principle",
     "always": "**Always in this order**:",
     "step_line": "{n}. **{name}** — {what}",
-    "step_primary": "{db} (primary database): any migration task ({tasks}…)",
-    "step_secondary": "{db}: any migration task aimed at it ({tasks}…)",
+    "step_primary": "{db}, the primary database: any migration task ({tasks}…)",
+    "step_secondary": "{db}: any migration task aimed at it ({tasks}…)|{db}: any migration task aimed at one of them "
+                      "({tasks}…)",
     "step_secondary_none": "no other database here: nothing to do",
     "step_named": "{db}: any migration task aimed at it ({tasks}…)",
     "step_migrations": "any migration task ({tasks}…)",
@@ -148,7 +149,7 @@ EN: dict[str, str] = {
     "att_behaviour": "**Behaviour**: {what}",
     "att_runs": "**Runs in**: {where}",
     "att_touches_only": "✅ touches only {db}",
-    "att_touches_only_intact": "✅ touches only {db}: {others} stays intact",
+    "att_touches_only_intact": "✅ touches only {db}: {others} stays intact|✅ touches only {db}: {others} stay intact",
     "att_touches_more": "⚠️ touches **not only {target}**: also acts on {others} ({cited})",
     "att_wipes_more": "⚠️ touches **not only {target}**: also wipes {others}, {lost} ({cited})",
     "att_wipes_target": "⚠️ wipes {db}: {lost} ({cited})",
@@ -190,10 +191,15 @@ EN: dict[str, str] = {
     "why_primary_1": "the primary database: it holds the application data",
     "why_primary_2": "must be up to date before the jobs run: they may depend on new columns or tables",
     "why_queue_1": "a secondary database: it only holds the queued jobs",
-    "why_queue_2": "can be migrated on its own, with its scoped task ({tasks})",
-    "why_queue_2_bare": "can be migrated on its own, with a scoped task",
-    "why_queue_but": "⚠️ but the unscoped migration ({tasks}) already migrates it along with {primary} ({cited})",
-    "why_queue_3": "the jobs can wait until it is ready",
+    "why_secondary_1": "a secondary database: it does not hold the application data|secondary databases: they do "
+                       "not hold the application data",
+    "why_queue_2": "can be migrated on its own, with its scoped task ({tasks})|can be migrated on their own, with "
+                   "their scoped tasks ({tasks})",
+    "why_queue_2_bare": "can be migrated on its own, with a scoped task|can be migrated on their own, with scoped "
+                        "tasks",
+    "why_queue_but": "⚠️ but the unscoped migration ({tasks}) already migrates it along with {primary} ({cited})|"
+                     "⚠️ but the unscoped migration ({tasks}) already migrates them along with {primary} ({cited})",
+    "why_queue_3": "the jobs can wait until the queue is ready",
     "why_seed_1": "needs the migrations to be applied",
     "why_seed_2": "loads the initial data",
     "why_moot": "moot here: one database",
@@ -312,8 +318,9 @@ FR: dict[str, str] = {
     "principle": "Principe général",
     "always": "**Toujours dans cet ordre** :",
     "step_line": "{n}. **{name}** — {what}",
-    "step_primary": "{db} (base principale) : toute tâche de migration ({tasks}…)",
-    "step_secondary": "{db} : toute tâche de migration qui la vise ({tasks}…)",
+    "step_primary": "{db}, la base principale : toute tâche de migration ({tasks}…)",
+    "step_secondary": "{db} : toute tâche de migration qui la vise ({tasks}…)|{db} : toute tâche de migration qui "
+                      "vise l'une d'elles ({tasks}…)",
     "step_secondary_none": "aucune autre base ici : étape sans objet",
     "step_named": "{db} : toute tâche de migration qui la vise ({tasks}…)",
     "step_migrations": "toute tâche de migration ({tasks}…)",
@@ -419,7 +426,8 @@ FR: dict[str, str] = {
     "att_behaviour": "**Comportement** : {what}",
     "att_runs": "**Exécuté dans** : {where}",
     "att_touches_only": "✅ ne touche QUE {db}",
-    "att_touches_only_intact": "✅ ne touche QUE {db} : {others} reste intacte",
+    "att_touches_only_intact": "✅ ne touche QUE {db} : {others} reste intacte|✅ ne touche QUE {db} : {others} "
+                               "restent intactes",
     "att_touches_more": "⚠️ ne touche **pas que {target}** : agit aussi sur {others} ({cited})",
     "att_wipes_more": "⚠️ ne touche **pas que {target}** : efface aussi {others}, {lost} ({cited})",
     "att_wipes_target": "⚠️ efface {db} : {lost} ({cited})",
@@ -464,11 +472,16 @@ FR: dict[str, str] = {
     "why_primary_2": "doit être à jour avant que les jobs ne s'exécutent : ils peuvent dépendre de nouvelles "
                      "colonnes ou tables",
     "why_queue_1": "base secondaire : elle ne contient que les jobs en queue",
-    "why_queue_2": "peut être migrée indépendamment, avec sa tâche dédiée ({tasks})",
-    "why_queue_2_bare": "peut être migrée indépendamment, avec une tâche qui lui est dédiée",
+    "why_secondary_1": "base secondaire : elle ne porte pas les données applicatives|bases secondaires : elles ne "
+                       "portent pas les données applicatives",
+    "why_queue_2": "peut être migrée indépendamment, avec sa tâche dédiée ({tasks})|peuvent être migrées "
+                   "indépendamment, avec leurs tâches dédiées ({tasks})",
+    "why_queue_2_bare": "peut être migrée indépendamment, avec une tâche qui lui est dédiée|peuvent être migrées "
+                        "indépendamment, avec des tâches qui leur sont dédiées",
     "why_queue_but": "⚠️ mais la migration sans portée ({tasks}) la migre déjà en même temps que {primary} "
+                     "({cited})|⚠️ mais la migration sans portée ({tasks}) les migre déjà en même temps que {primary} "
                      "({cited})",
-    "why_queue_3": "les jobs peuvent attendre qu'elle soit prête",
+    "why_queue_3": "les jobs peuvent attendre que la queue soit prête",
     "why_seed_1": "nécessite que les migrations soient appliquées",
     "why_seed_2": "peuple la base avec les données initiales",
     "why_moot": "sans objet ici : une seule base",

@@ -593,7 +593,7 @@ class Audit:
                 names = sorted({n for m in self.models for n in self.secondary_names(m)})
                 if not names:
                     return t("step_secondary_none")
-                return t("step_secondary", db=", ".join(secondary_labels),
+                return t("step_secondary", db=", ".join(secondary_labels), n=len(secondary_labels),
                          tasks=", ".join(code(f"db:migrate:{n}") for n in names))
             if step.database:
                 return t("step_named", db=code(step.database), tasks=code(f"db:migrate:{step.database}"))
@@ -1047,7 +1047,8 @@ class Audit:
                 intact = [self.db_label(model, d) for d in self.secondary_names(model) + [model.primary(None)]
                           if d != target and model.database(d) is not None and model.database(d).has_tasks]
                 if intact:
-                    lines.append(f"- {t('att_touches_only_intact', db=target_label, others=' + '.join(intact))}")
+                    lines.append("- " + t("att_touches_only_intact", db=target_label, others=" + ".join(intact),
+                                          n=len(intact)))
                 else:
                     lines.append(f"- {t('att_touches_only', db=target_label)}")
                 if target != model.primary(None) and inv.base in WIPES:
@@ -1383,11 +1384,11 @@ class Audit:
             kind = self.default_step(step)
             db = ""
             if step.database == "primary":
-                db = f" ({', '.join(primary_labels)})" if primary_labels else ""
+                db = f" — {', '.join(primary_labels)}" if primary_labels else ""
             elif step.database == "secondary":
-                db = f" ({', '.join(secondary_labels)})" if secondary_labels else ""
+                db = f" — {', '.join(secondary_labels)}" if secondary_labels else ""
             elif step.database:
-                db = f" ({code(step.database)})"
+                db = f" — {code(step.database)}"
             lines.append(t("why_step", n=k + 1, name=self.step_name(step.name), db=db))
             bullets: list[str] = []
             if step.database == "secondary" and single:
@@ -1396,7 +1397,10 @@ class Audit:
             if kind == "primary":
                 bullets += [t("why_primary_1"), t("why_primary_2")]
             elif kind == "queue":
-                bullets += [t("why_queue_1")] + self.why_queue() + [t("why_queue_3")]
+                names = sorted({n for m in self.models for n in self.secondary_names(m)})
+                queues = [n for n in names if "queue" in n]
+                first = t("why_queue_1") if names == queues and len(names) == 1 else t("why_secondary_1", n=len(names))
+                bullets += [first] + self.why_queue(len(names)) + ([t("why_queue_3")] if queues else [])
             elif kind == "seed":
                 bullets += [t("why_seed_1"), t("why_seed_2")]
             yes = [s for s in shown if cells[s.path][k]]
@@ -1428,18 +1432,18 @@ class Audit:
         lines += ["---", ""]
         return lines
 
-    def why_queue(self) -> list[str]:
+    def why_queue(self, n: int) -> list[str]:
         """How the queue is migrated on its own, and where an unscoped task already migrates it."""
         t = self.t
         sites = list(self.sites.values())
         scoped = [s for s in sites if s.inv.secondary_only and s.inv.base in MIGRATES]
-        out = [t("why_queue_2", tasks=", ".join(code(task) for task in self.by_task(scoped))) if scoped
-               else t("why_queue_2_bare")]
+        out = [t("why_queue_2", tasks=", ".join(code(task) for task in self.by_task(scoped)), n=n) if scoped
+               else t("why_queue_2_bare", n=n)]
         unscoped = [s for s in sites if s.inv.touches_primary and len(s.inv.databases) > 1
                     and s.inv.base in MIGRATES and s.inv.base not in WIPES]
         if unscoped:
             primary_labels, _ = self.db_labels()
-            out.append(t("why_queue_but", tasks=", ".join(code(task) for task in self.by_task(unscoped)),
+            out.append(t("why_queue_but", n=n, tasks=", ".join(code(task) for task in self.by_task(unscoped)),
                          primary=", ".join(primary_labels), cited=self.cite(unscoped, SEPARATION_CODES)))
         return out
 
