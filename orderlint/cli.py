@@ -5,6 +5,7 @@ Imports stay inside functions so that `orderlint --version` answers at once.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from enum import Enum
@@ -96,6 +97,14 @@ def check(
 ) -> None:
     from orderlint.run import Options, execute
 
+    for given in paths or ():
+        if str(given) == "-":
+            continue
+        try:
+            os.lstat(given)
+        except OSError as exc:  # a missing path is reported later, with the configuration's context
+            if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+                raise fail(f"{given}: {exc.strerror or exc}") from None
     options = Options(
         paths=tuple(paths or ()), output_format=output_format.value if output_format else None, output=output,
         json_output=json_output, sarif_output=sarif_output, markdown_output=markdown_output, lang=lang.value,

@@ -1347,8 +1347,8 @@ class Interpreter:
                 real.relative_to(self.root)
             except (OSError, RuntimeError, ValueError):
                 continue
-            if real.is_file() and (index > 0 or is_script(real)):
-                return real, tuple(words[index + 1:]), errexit
+            if os.path.isfile(real) and (index > 0 or is_script(real)):  # never raises (too-long names)
+                return real, tuple(words[index + 1:]), errexit, index > 0
         return None
 
     def run_script(self, node: Command, launch: Launch, target: tuple[Path, tuple[Word, ...], bool],

@@ -121,19 +121,31 @@ def resolve_source(text: str | None, current_dir: Path, root: Path) -> tuple[Pat
         candidate = current_dir / candidate
     try:
         real = candidate.resolve()
-    except (OSError, RuntimeError):
-        return None, f"`{text}` cannot be resolved (symlink loop?)"
+    except (OSError, RuntimeError, ValueError):
+        return None, f"`{text}` cannot be resolved (symlink loop or invalid name)"
     try:
         real.relative_to(root)
     except ValueError:
         return None, f"`{text}` is outside the project root ({display_path(root) or '.'})"
-    if not real.is_file():
+    if not _is_file(real):
         MISSING.add(real)
         # Sourced by name, bash also looks in the current directory: the project root here.
         if "/" not in text:
-            alt = (root / text).resolve()
-            if alt.is_file():
+            try:
+                alt = (root / text).resolve()
+            except (OSError, RuntimeError, ValueError):
+                alt = None
+            if alt is not None and _is_file(alt):
                 return alt, None
-            MISSING.add(alt)
+            if alt is not None:
+                MISSING.add(alt)
         return None, f"`{text}` does not exist"
     return real, None
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, also False for names the system refuses (too long, NUL bytes)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False

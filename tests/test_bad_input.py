@@ -390,3 +390,18 @@ def test_megabyte_long_line_is_not_printed_whole(tmp_path):
     assert any(line.startswith("2 | bin/rails db:migrate || true") for line in lines)
     assert max(len(line) for line in lines) < 1000
     assert len(proc.stdout) < 10_000
+
+
+def test_names_the_system_refuses(tmp_path):
+    """Found by atheris: `source` of a 5,000-character name made stat() raise ENAMETOOLONG."""
+    long = b"x" * 5000
+    script = (b"#!/bin/bash\nsource ./" + long + b"\n./" + long + b"\nbash " + long + b"\n. " + long + b"/a\n"
+              + MIGRATE)
+    root = app(tmp_path, {"ops/long.sh": script})
+    proc, report = lint_json(root, "ops")
+    assert proc.returncode == 1, proc.stderr.decode()
+    assert ("ops/long.sh", 6, 11, "OL201") in findings(report)
+    assert sum(d["code"] == "OL002" for d in report["diagnostics"]) == 2
+    named = run_cli("ops/" + "y" * 5000, cwd=root)
+    assert named.returncode == 2
+    assert named.stderr.decode().strip().endswith(": File name too long")
