@@ -283,6 +283,7 @@ class State:
     errtrace: bool = False  # set -E: functions and subshells inherit the ERR trap
     script_file: str = ""  # $0: the script being run, when another script started it
     cwd: str = ""  # the working directory, when a `cd` made it known
+    lastpipe: bool = False  # shopt -s lastpipe: a pipeline's last command runs in this shell
 
 
 def replace(obj, **changes):
@@ -766,12 +767,18 @@ class Interpreter:
         """Run the code a failure leads to; when it ends normally the script goes on."""
         entry_handling = st.handling
         causes = st.pending
-        st = replace(st, handling=st.handling | causes, pending=frozenset(), pending_reason="")
+        keep = causes if body is not None and _reads_status(body) else frozenset()  # `|| rc=$?`
+        st = replace(st, handling=st.handling | causes, pending=keep, pending_reason="")
         flows = self.ev(body, st) if body is not None else [Flow("normal", st, False)]
         out = []
         for f in flows:
             new = f.state.handling - entry_handling
-            if f.kind == "normal" and new:
+            if f.kind == "normal" and new and f.failed and (f.state.errexit or f.state.err_trap) \
+                    and not f.state.suppressed:
+                # `task || false`, `|| ( echo; exit 1 )`: the handler fails in turn, and that
+                # failure is the statement's status: what follows decides (set -e stops there)
+                f = replace(f, state=replace(f.state, handling=entry_handling, pending=f.state.pending | new))
+            elif f.kind == "normal" and new:
                 fallback = frozenset(f.state.may - st.may)
                 saved = _saved(f.state)
                 for cause in new:
@@ -1001,7 +1008,8 @@ class Interpreter:
                 stage_pending |= state.pending
             state = replace(state, pending=frozenset(), capturing=st.capturing)
         out = []
-        for f in self.subshell(node.stages[-1], state):
+        last = self.ev(node.stages[-1], state) if st.lastpipe else self.subshell(node.stages[-1], state)
+        for f in last:
             if stage_pending:
                 out.append(Flow("normal", replace(f.state, pending=f.state.pending | stage_pending), True))
                 if not f.failed:
@@ -1224,6 +1232,8 @@ class Interpreter:
             flags = [a.literal or "" for a in args]
             if "inherit_errexit" in flags:
                 st = replace(st, inherit_errexit="-s" in flags)
+            if "lastpipe" in flags:
+                st = replace(st, lastpipe="-s" in flags)
             return [Flow("normal", st, False)]
         if name == "trap":
             return [Flow("normal", self.trap(args, st, node), False)]
@@ -1244,6 +1254,10 @@ class Interpreter:
             else:
                 ok, bad = (st, None) if code.strip() == "0" else (None, st)
             command = f"`{name}{' ' + args[0].raw if args else ''}`"
+            if name == "exit" and code is not None and code.strip() == "0" and st.handling:
+                self.fate(st.handling, SILENT, f"{command} on {self.loc(words[0].path, _line(node.start))} stops "
+                                               f"the script but reports success to whatever runs it",
+                          fix="`exit 1`")
             frames = [c for c in st.calls if not c.function.startswith("source ")]
             if frames:
                 reason = (f"`{frames[-1].name}` ({self.loc(frames[-1].path, frames[-1].line)}) "
@@ -1311,7 +1325,7 @@ class Interpreter:
             flows = flows[:1]
         return flows
 
-    def _script_target(self, words: tuple[Word, ...], st: State) -> tuple[Path, tuple[Word, ...], bool] | None:
+    def _script_target(self, words: tuple[Word, ...], st: State) -> tuple[Path, tuple[Word, ...], bool, bool] | None:
         """`./ops/db/migrate.sh`, `bash "$DIR/migrate.sh" staging`: another script of the project."""
         from orderlint.discover import is_script
         from orderlint.launch import SHELLS
@@ -1351,10 +1365,10 @@ class Interpreter:
                 return real, tuple(words[index + 1:]), errexit, index > 0
         return None
 
-    def run_script(self, node: Command, launch: Launch, target: tuple[Path, tuple[Word, ...], bool],
+    def run_script(self, node: Command, launch: Launch, target: tuple[Path, tuple[Word, ...], bool, bool],
                    st: State) -> list[Flow]:
         """Another script of the project runs as a child process: its tasks join this script's order."""
-        path, args, errexit = target
+        path, args, errexit, via_shell = target
         try:
             loaded = self.loader.load(path)
         except OrderlintError:
@@ -1366,7 +1380,8 @@ class Interpreter:
         self.files_read.add(str(path))
         site = CallSite(f"script {shown}", node.words[0].path if node.words else self.entry_display,
                         _line(node.start))
-        errexit = errexit or bool(re.match(r"#!\S*(?:\s+\S+)*\s+-\w*e", loaded.parsed.line_text(0)))
+        if not via_shell:  # `bash child.sh` ignores the child's `#!/bin/bash -e`
+            errexit = errexit or bool(re.match(r"#!\S*(?:\s+\S+)*\s+-\w*e", loaded.parsed.line_text(0)))
         fresh = replace(st, errexit=errexit, pipefail=False, suppressed=None, positional=args,
                         functions=ChainMap(), status_vars={}, remote=False, err_trap="", errtrace=False,
                         inherit_errexit=False, current_file=str(path), script_file=str(path),
@@ -1429,6 +1444,9 @@ class Interpreter:
     def set_options(self, args: tuple[Word, ...], st: State, where: str = "") -> State:
         before = st.errexit
         st = self._set_options(args, st)
+        flags = [a.literal or "" for a in args]
+        if "posix" in flags:  # POSIX mode: `$(…)` keeps errexit
+            st = replace(st, inherit_errexit="-o" in flags)
         if before and not st.errexit:
             st = replace(st, errexit_origin=f"`set +e` on {where} turns errexit off")
         return st

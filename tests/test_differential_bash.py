@@ -88,26 +88,10 @@ exit 0
 # the entry must go.
 KNOWN_DISAGREEMENTS: dict[str, str] = {
     # orderlint says `aborts`, bash goes on: a real OL201 is hidden.
-    "run-child-shebang-via-bash.sh":
-        "orderlint applies the child's `#!/bin/bash -e` shebang although the parent runs it as "
-        "`bash child.sh` (bash then ignores the shebang): claims aborts, the child goes on after a "
-        "failed db:migrate, no OL201",
     "rc-deferred-exit.sh":
         "`task; rc=$?; bin/rails db:seed; exit $rc`: orderlint credits the final `exit $rc` and "
         "claims aborts, but db:seed runs after the failed db:migrate; no OL201",
-    "list-or-exit-zero.sh":
-        "`task || exit 0`: orderlint claims aborts, but the script exits 0, so its caller goes on as "
-        "if the migration had succeeded; no OL201",
     # orderlint says `continues`, bash stops: a false OL201 error (the design promises none).
-    "rc-or-capture.sh":
-        "`set -e; task || rc=$?; if [ \"$rc\" -ne 0 ]; then exit \"$rc\"; fi`: orderlint stops at "
-        "the `|| rc=$?` handler and never sees the check that exits (false OL201)",
-    "list-or-false.sh":
-        "`set -e; task || false`: the handler's failure is the list's last command, so errexit "
-        "stops the script; orderlint says it goes on (false OL201)",
-    "die-in-subshell-set-e.sh":
-        "`set -e; task || ( echo …; exit 1 )`: the failing subshell is the list's last command, so "
-        "errexit stops the script; orderlint says it goes on with a warning (false OL201)",
     "loop-retry-exhausted-exit.sh":
         "retry loop `if task; then ok=1; break; fi` then `[ \"$ok\" = 1 ] || exit 1`: orderlint "
         "says the last failure goes on silently (false OL201)",
@@ -117,12 +101,6 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "pipe-pipestatus.sh":
         "`task | tee log; if [ \"${PIPESTATUS[0]}\" -ne 0 ]; then exit 1; fi`: orderlint ignores "
         "the PIPESTATUS check (false OL201)",
-    "pipe-lastpipe-exit.sh":
-        "`shopt -s lastpipe` runs a pipeline's last part in the script's shell, so `exit 1` in a "
-        "piped `while` loop ends the script; orderlint says it goes on (false OL201)",
-    "subst-posix-mode.sh":
-        "`set -o posix` makes `$( … )` inherit errexit (like `shopt -s inherit_errexit`); "
-        "orderlint says errexit is off inside (false OL201)",
 }
 
 HEADER = re.compile(r"^#\s*(fail|fail-call|at|via|bash)\s*:\s*(.+?)\s*$")
