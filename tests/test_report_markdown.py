@@ -217,6 +217,18 @@ def test_every_fixture_tree_renders(ops):
             assert {len(row) for row in table} == {len(table[0])}
 
 
+def test_monorepo_with_one_database_yml_per_app():
+    doc = report("fr", "fixtures/realworld/monorepo")
+    assert doc.startswith("# 📋 Ordre d'exécution — migrations PostgreSQL\n")
+    guarantees = doc.split("## 🔒", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^#+ .*$", guarantees, flags=re.M) == [
+        "### `fixtures/realworld/monorepo/apps/admin/config/database.yml`",
+        "#### PostgreSQL — base principale (`primary`)",
+        "### `fixtures/realworld/monorepo/apps/api/config/database.yml`",
+        "#### primary (PostgreSQL) — base principale", "#### queue (PostgreSQL)",
+        "### les scripts eux-mêmes (pas de `config/database.yml`)", "#### primary — base principale", "#### queue"]
+
+
 def test_tree_configured_in_pyproject():
     """fixtures/config-deploy: scripts in deploy/, environments and databases from [tool.orderlint]."""
     for lang in ("en", "fr"):

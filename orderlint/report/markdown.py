@@ -518,6 +518,19 @@ class Audit:
 
     # -- rendering: header and policy --------------------------------------------------------
     def all_db_labels(self) -> list[str]:
+        """What the title names: the database engines (`PostgreSQL & SQLite`), or the databases' labels
+        when one model names the same engine twice or no engine is known."""
+        engines: list[str] = []
+        every = True
+        for model in self.models:
+            primary = model.primary(None)
+            for d in sorted(model.for_envs(None), key=lambda d: d.name != primary):
+                engine = _adapter(d)
+                every = every and bool(engine)
+                if engine and engine not in engines:
+                    engines.append(engine)
+        if engines and (every or len(self.models) > 1):
+            return [text(e) for e in engines]
         seen: list[str] = []
         for model in self.models:
             labels = self.labels(model)
@@ -929,7 +942,8 @@ class Audit:
                 label = self.db_label(model, db.name)
                 heading = "db_heading_primary" if db.name == primary else "db_heading"
                 named = db.name in self.labels(model).get(db.name, db.name)  # `queue (SQLite)` names it already
-                lines += [f"### {t(heading, label=label, name='' if named else f' ({code(db.name)})')}", ""]
+                level = "####" if len(self.models) > 1 else "###"  # under the heading of its database.yml
+                lines += [f"{level} {t(heading, label=label, name='' if named else f' ({code(db.name)})')}", ""]
                 where = self.where(model, db.name)
                 if where:
                     lines.append(t("db_where", where=where) + "  ")
