@@ -374,6 +374,8 @@ class _Builder:
         name, subscript, rest = m.group(1), m.group(2), m.group(3)
         if name in ("BASH_SOURCE", "0") and rest in ("%/*", "%/*/"):
             return Part("dir", name, quoted)
+        if name == "PIPESTATUS" and not rest:
+            return Part("var", "PIPESTATUS", quoted)  # the statuses of the last pipeline
         if name == "BASH_SOURCE" and subscript in (None, "[0]") and not rest:
             return Part("var", "BASH_SOURCE", quoted)
         if subscript:

@@ -600,8 +600,10 @@ class Interpreter:
         self._inert_messages: dict[int, bool] = {}
         self._inert_vars: dict[int, frozenset[str]] = {}
         self._inert_fails: dict[int, bool] = {}
+        self._reads_cache: dict[int, frozenset[str]] = {}
         self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
         self.deferred: dict[int, Fate] = {}  # handled failures whose saved status may still be returned
+        self.capture_reason: dict[int, tuple[str, str]] = {}  # why a captured status is lost, and the fix
 
     # -- bookkeeping ---------------------------------------------------------------------
     def note(self, code: str, word_or_node, message: str) -> None:
@@ -645,6 +647,21 @@ class Interpreter:
         """`line 12` in the entry script, `ops/lib/db.sh:12` elsewhere."""
         return f"line {line}" if path == self.entry_display else f"{path}:{line}"
 
+    def _reads(self, node: Node) -> frozenset[str]:
+        key = id(node)
+        found = self._reads_cache.get(key)
+        if found is None:
+            found = self._reads_cache[key] = _variables_read(node)
+        return found
+
+    def _forget_pipestatus(self, st: State) -> State:
+        for cause in st.status_vars["PIPESTATUS"]:
+            if cause in self.captured:
+                del self.captured[cause]
+                why, fix = self.capture_reason.get(cause, ("its status is never checked", ""))
+                self.fate([cause], SILENT, why, fix=fix)
+        return replace(st, status_vars={k: v for k, v in st.status_vars.items() if k != "PIPESTATUS"})
+
     def drop(self, st: State) -> State:
         """The current status is overwritten: failures nobody looked at continue silently."""
         if st.pending:
@@ -672,8 +689,9 @@ class Interpreter:
             if cause in self.by_id and not self.by_id[cause].fates:
                 self.fate([cause], fate.outcome, fate.reason, fate.fallback, fate.fix)
         for cause, variable in self.captured.items():
-            self.fate([cause], SILENT, f"its status is saved in `{variable}` but never checked",
-                      fix=f'`[ "${variable}" -eq 0 ] || exit "${variable}"`')
+            why, fix = self.capture_reason.get(cause) or (
+                f"its status is saved in `{variable}` but never checked", f'`[ "${variable}" -eq 0 ] || exit "${variable}"`')
+            self.fate([cause], SILENT, why, fix=fix)
         return flows
 
     # -- sequences -----------------------------------------------------------------------
@@ -685,6 +703,8 @@ class Interpreter:
             reads = _reads_status(item)
             for f in current:
                 state = f.state if reads else self.drop(f.state)
+                if "PIPESTATUS" in state.status_vars and "PIPESTATUS" not in self._reads(item):
+                    state = self._forget_pipestatus(state)
                 for r in self.ev(item, state):
                     if r.kind != "normal":
                         done.append(r)
@@ -993,6 +1013,7 @@ class Interpreter:
     def pipeline(self, node: Pipeline, st: State) -> list[Flow]:
         state = st
         stage_pending: frozenset[int] = frozenset()
+        piped: frozenset[int] = frozenset()
         last_name = describe(node.stages[-1])
         for stage in node.stages[:-1]:
             reader = node.stages[node.stages.index(stage) + 1]
@@ -1001,15 +1022,20 @@ class Interpreter:
             for f in flows[1:]:
                 state = join_states(state, f.state)
             if not st.pipefail:
-                self.fate(state.pending, SILENT, f"the pipeline's status is that of `{last_name}` "
-                                                 f"(no `set -o pipefail`, {self.at(node)})",
-                          fix="`set -o pipefail`")
+                # Lost unless the next command reads `${PIPESTATUS[0]}`.
+                why = f"the pipeline's status is that of `{last_name}` (no `set -o pipefail`, {self.at(node)})"
+                for cause in state.pending:
+                    self.captured[cause] = "PIPESTATUS"
+                    self.capture_reason[cause] = (why, "`set -o pipefail`")
+                piped = piped | state.pending
             else:
                 stage_pending |= state.pending
             state = replace(state, pending=frozenset(), capturing=st.capturing)
         out = []
         last = self.ev(node.stages[-1], state) if st.lastpipe else self.subshell(node.stages[-1], state)
         for f in last:
+            if piped:
+                f = replace(f, state=replace(f.state, status_vars={**f.state.status_vars, "PIPESTATUS": piped}))
             if stage_pending:
                 out.append(Flow("normal", replace(f.state, pending=f.state.pending | stage_pending), True))
                 if not f.failed:
@@ -1029,16 +1055,20 @@ class Interpreter:
         words = [o for o in ops if isinstance(o, Word)]
         # `$?` / `$rc` checks decide which branch handles the failure.
         status_causes: frozenset[int] | None = None
+        variable = None
         for w in words:
             for p in w.parts:
                 if p.kind == "param" and p.text == "?":
                     status_causes = st.pending
                 elif p.kind == "var" and p.text in st.status_vars:
-                    status_causes = st.status_vars[p.text]
+                    status_causes, variable = st.status_vars[p.text], p.text
                     for cause in status_causes:
                         self.captured.pop(cause, None)
         base = replace(st, pending=frozenset(), pending_reason="")
         if status_causes is not None:
+            # On the branch where the test says "it succeeded", the saved status holds no failure.
+            succeeded = replace(base, status_vars={k: v for k, v in st.status_vars.items() if k != variable}) \
+                if variable else base
             for cause in status_causes:
                 if cause in self.by_id:
                     self.by_id[cause].status_tested = True
@@ -1046,9 +1076,9 @@ class Interpreter:
             nonzero = bool(re.search(r"(-ne|!=|-gt)\s*0\b|0\s*(-ne|!=|-lt)", text))
             zero = bool(re.search(r"(-eq|==?)\s*0\b|0\s*(-eq|==?)", text))
             if nonzero and not zero:
-                return [Flow("normal", replace(base, pending=status_causes), False), Flow("normal", base, True)]
+                return [Flow("normal", replace(base, pending=status_causes), False), Flow("normal", succeeded, True)]
             if zero and not nonzero:
-                return [Flow("normal", base, False), Flow("normal", replace(base, pending=status_causes), True)]
+                return [Flow("normal", succeeded, False), Flow("normal", replace(base, pending=status_causes), True)]
             return [Flow("normal", replace(base, pending=status_causes), False),
                     Flow("normal", replace(base, pending=status_causes), True)]
         st = self.drop(st)
@@ -1245,8 +1275,9 @@ class Interpreter:
                 # very failure it can only be the failure
                 for cause in saved:
                     self.captured.pop(cause, None)
-                ok = None if saved and saved <= st.handling else replace(st, pending=frozenset())
-                bad = replace(st, pending=saved)
+                cleared = {k: v for k, v in st.status_vars.items() if not v & saved}
+                ok = None if saved and saved <= st.handling else replace(st, pending=frozenset(), status_vars=cleared)
+                bad = replace(st, pending=saved, status_vars=cleared)  # the failure is the status again
             elif args and code is None:
                 ok, bad = st, st  # a status orderlint cannot know
             elif code is None:
@@ -1545,6 +1576,11 @@ class Interpreter:
             self.note("OL003", w, f"`{w.raw}` is not a literal task name: orderlint cannot tell which "
                                   f"Rails task runs here")
         tasks = [t for t in run.tasks if self.tracked((t.literal or "").strip().split("[", 1)[0])]
+        waiting = _saved(st) - st.handling
+        if tasks and waiting:
+            name = (tasks[0].literal or "").strip()
+            self.fate(waiting, SILENT, f"the script goes on to `{name}` ({self.loc(tasks[0].path, _line(tasks[0].start))}) "
+                                       f"before it checks the saved status", fix="check the status right after the task")
         if not tasks:
             flows = [Flow("normal", st, False)]
             if not launch.masks_status:

@@ -88,9 +88,6 @@ exit 0
 # the entry must go.
 KNOWN_DISAGREEMENTS: dict[str, str] = {
     # orderlint says `aborts`, bash goes on: a real OL201 is hidden.
-    "rc-deferred-exit.sh":
-        "`task; rc=$?; bin/rails db:seed; exit $rc`: orderlint credits the final `exit $rc` and "
-        "claims aborts, but db:seed runs after the failed db:migrate; no OL201",
     # orderlint says `continues`, bash stops: a false OL201 error (the design promises none).
     "loop-retry-exhausted-exit.sh":
         "retry loop `if task; then ok=1; break; fi` then `[ \"$ok\" = 1 ] || exit 1`: orderlint "
@@ -98,9 +95,6 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "loop-retry-exit-in-loop.sh":
         "retry loop that exits on the last attempt (`if [ $attempt -eq 3 ]; then exit 1; fi`): "
         "orderlint says the failure goes on silently (false OL201)",
-    "pipe-pipestatus.sh":
-        "`task | tee log; if [ \"${PIPESTATUS[0]}\" -ne 0 ]; then exit 1; fi`: orderlint ignores "
-        "the PIPESTATUS check (false OL201)",
 }
 
 HEADER = re.compile(r"^#\s*(fail|fail-call|at|via|bash)\s*:\s*(.+?)\s*$")
