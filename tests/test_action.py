@@ -157,7 +157,7 @@ def readme_workflow() -> str:
 def test_readme_shows_the_example_workflow():
     assert readme_workflow() == EXAMPLE.read_text(encoding="utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert readme.startswith("# orderlint\n\n```bash\npip install . && orderlint fixtures/seed-app/ops\n"
+    assert readme.startswith("# orderlint\n\n```bash\npip install . && orderlint fixtures/seed-app/ops --fail-level error\n"
                              "pip install '.[test]' && python -m pytest\n```")
 
 

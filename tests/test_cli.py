@@ -122,3 +122,20 @@ def test_readme_lists_every_rule():
     readme = (REPO / "README.md").read_text()
     for rule in RULES.values():
         assert f"| {rule.code} | `{rule.name}` | {rule.severity.label} |" in readme, rule.code
+
+
+def test_readme_first_command_runs_the_example():
+    """The README's first command, minus the install: it lists the seed's tasks and exits 0."""
+    import shlex
+
+    first = (REPO / "README.md").read_text().split("```bash\n", 1)[1].splitlines()[0]
+    install, run = first.split(" && ")
+    assert install == "pip install ."
+    args = shlex.split(run)
+    assert args[0] == "orderlint"
+    proc = run_cli(*args[1:])
+    assert proc.returncode == 0, proc.stderr.decode()
+    text = proc.stdout.decode()
+    for line in ("77:39  db:migrate", "95:44  db:migrate:queue", "116:39  db:seed", "318:18  db:reset"):
+        assert line in text
+    assert "OL501" in text and "OL502" in text
