@@ -149,7 +149,8 @@ EN: dict[str, str] = {
     "att_behaviour": "**Behaviour**: {what}",
     "att_runs": "**Runs in**: {where}",
     "att_touches_only": "✅ touches only {db}",
-    "att_touches_only_intact": "✅ touches only {db}: {others} stays intact|✅ touches only {db}: {others} stay intact",
+    "att_touches_only_intact": "✅ touches only {db}: {others} stays intact|"
+                               "✅ touches only {db}: {others} stay intact",
     "att_touches_more": "⚠️ touches **not only {target}**: also acts on {others} ({cited})",
     "att_wipes_more": "⚠️ touches **not only {target}**: also wipes {others}, {lost} ({cited})",
     "att_wipes_target": "⚠️ wipes {db}: {lost} ({cited})",
@@ -476,10 +477,11 @@ FR: dict[str, str] = {
                        "portent pas les données applicatives",
     "why_queue_2": "peut être migrée indépendamment, avec sa tâche dédiée ({tasks})|peuvent être migrées "
                    "indépendamment, avec leurs tâches dédiées ({tasks})",
-    "why_queue_2_bare": "peut être migrée indépendamment, avec une tâche qui lui est dédiée|peuvent être migrées "
-                        "indépendamment, avec des tâches qui leur sont dédiées",
+    "why_queue_2_bare": "peut être migrée indépendamment, avec une tâche qui lui est dédiée|"
+                        "peuvent être migrées indépendamment, avec des tâches qui leur sont dédiées",
     "why_queue_but": "⚠️ mais la migration sans portée ({tasks}) la migre déjà en même temps que {primary} "
-                     "({cited})|⚠️ mais la migration sans portée ({tasks}) les migre déjà en même temps que {primary} "
+                     "({cited})|"
+                     "⚠️ mais la migration sans portée ({tasks}) les migre déjà en même temps que {primary} "
                      "({cited})",
     "why_queue_3": "les jobs peuvent attendre que la queue soit prête",
     "why_seed_1": "nécessite que les migrations soient appliquées",
@@ -584,6 +586,7 @@ LANGUAGES = {"en": EN, "fr": FR}
 # Each pattern matches one whole English sentence. Its named groups are carried over; a group's
 # name says what it holds (the part before the first `_`, digits dropped):
 #   loc   a place: `line 12` or `ops/lib/db.sh:12`     r    a nested sentence (translated too)
+#   locat the same, after `à` (`à la ligne 12`)
 #   rs    nested sentences joined by `; `               step a policy step's name
 #   env   where a task may run (OL401)                  how  `silently` / `after a warning`
 # and any other name is copied as it is (code spans, names, numbers).
@@ -660,7 +663,8 @@ FR_PHRASES: tuple[tuple[str, str], ...] = (
     (r"`\|\| exit 1` after the task", "`|| exit 1` après la tâche"),
     (r"`wait \"\$pid\"`, which returns the job's status", "`wait \"$pid\"`, qui renvoie le code de retour du job"),
     (r"`wait \"\$pid\"` for it, under `set -e`", "`wait \"$pid\"` pour l'attendre, sous `set -e`"),
-    (r"assign it first \(`out=\$\(…\)`\), then use `\$out`", "l'affecter d'abord (`out=$(…)`), puis utiliser `$out`"),
+    (r"assign it first \(`out=\$\(…\)`\), then use `\$out`",
+     "l'affecter d'abord (`out=$(…)`), puis utiliser `$out`"),
     (r"call it as a plain command, or add `\|\| return 1` after the task",
      "l'appeler comme une commande simple, ou ajouter `|| return 1` après la tâche"),
     (rf"declare first, then assign: (?P<c>{_CMD})", "déclarer d'abord, puis affecter : {c}"),
@@ -670,7 +674,7 @@ FR_PHRASES: tuple[tuple[str, str], ...] = (
     (r"`return 1` on failure", "`return 1` en cas d'échec"),
     # -- places in findings -------------------------------------------------------------------
     (rf"(?P<loc>{_LOC})", "{loc}"),
-    (rf"(?P<loc>{_LOC}), run by (?P<f>{_C}) on (?P<loc2>{_LOC})", "{loc}, lancée par {f} ({loc2})"),
+    (rf"(?P<loc>{_LOC}), run by (?P<f>{_C}) on (?P<locat>{_LOC})", "{loc}, lancée par {f} {locat}"),
     # -- findings (the rules) -----------------------------------------------------------------
     (rf"(?P<a>{_C}) \((?P<step_a>[^()]+)\) can run before (?P<b>{_C}) \((?P<step_b>[^,()]+), (?P<r>.+)\); "
      r"the policy runs (?P<step_c>.+) first",
@@ -835,6 +839,8 @@ def _translate(sentence: str, phrases, step: Callable[[str], str], depth: int) -
                 values[name] = ""
             elif kind == "loc":
                 values[name] = re.sub(r"^line\b", "ligne", re.sub(r"^lines\b", "lignes", value))
+            elif kind == "locat":  # `à la ligne 12`, `à ops/lib/db.sh:12`
+                values[name] = re.sub(r"^line\b", "à la ligne", value) if value.startswith("line ") else "à " + value
             elif kind == "r":
                 values[name], ok = _translate(value, phrases, step, depth + 1)
                 done = done and ok

@@ -250,8 +250,8 @@ class Audit:
         self.sections = self._sections()
         self.models = self._models()
         known = set(self.results.files) | {s.path for s in scripts} | {i.path for s in scripts for i in s.invocations}
-        self._path_re = re.compile(r"(?<![\w./-])(" + "|".join(re.escape(p) for p in sorted(known, key=len, reverse=True))
-                                   + r"):(\d+)") if known else None
+        alternatives = "|".join(re.escape(p) for p in sorted(known, key=len, reverse=True))
+        self._path_re = re.compile(rf"(?<![\w./-])({alternatives}):(\d+)") if known else None
 
     # -- small helpers ----------------------------------------------------------------------
     def _base(self) -> str:
@@ -325,7 +325,8 @@ class Audit:
         groups: dict[str, list[Diagnostic]] = {}
         for d in diags:
             groups.setdefault(d.code, []).append(d)
-        return self.t("semicolon").join(self.t("cites", codes=c, where=self.diag_places(ds)) for c, ds in groups.items())
+        return self.t("semicolon").join(self.t("cites", codes=c, where=self.diag_places(ds))
+                                        for c, ds in groups.items())
 
     @staticmethod
     def icon(diags: list[Diagnostic]) -> str:
@@ -684,7 +685,8 @@ class Audit:
             db = self.dbs_text(section.model, inv.databases) + (" ⚠️" if multi else "")
             outcome = self.outcome_text(section, step.invocations)
             if step.fallbacks:
-                outcome += " → " + t("semicolon").join(t("falls_back", task=code(f.task), where=self.place(f, section.path))
+                outcome += " → " + t("semicolon").join(t("falls_back", task=code(f.task),
+                                                         where=self.place(f, section.path))
                                              for f in step.fallbacks)
             rows.append([str(n), code(inv.task), db, self.places(step.invocations, section.path, step.retries),
                          outcome])
@@ -1209,7 +1211,8 @@ class Audit:
                            and (d.path == script.path or any((d.path, d.line) == (i.path, i.line)
                                                              for i in script.invocations))]
                 if missing:
-                    lines.append(f"- {self.icon(missing)} {t('verify_missing', script=name)} ({self.codes_text(missing)})")
+                    lines.append(f"- {self.icon(missing)} {t('verify_missing', script=name)} "
+                                 f"({self.codes_text(missing)})")
                 elif script.environment.only_development():
                     lines.append(f"- {t('verify_dev', script=name)}")
                 else:
