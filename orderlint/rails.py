@@ -125,7 +125,7 @@ def _neutralize_erb(text: str) -> str:
     """ERB is never run: `<%= … %>` becomes a placeholder, `<% … %>` disappears; lines stay put."""
     def repl(m: re.Match) -> str:
         kept_lines = "\n" * m.group(0).count("\n")
-        return ("ERB" if m.group(0).startswith("<%=") else "") + kept_lines
+        return ("…" if m.group(0).startswith("<%=") else "") + kept_lines  # a value known only at run time
     return ERB_OUTPUT.sub(repl, text)
 
 
@@ -170,7 +170,7 @@ def load_database_yml(path: Path, display: str) -> DatabaseModel:
         raise OrderlintError(f"{display}: expected a mapping of environments, found {type(data).__name__}")
     environments: dict[str, tuple[Database, ...]] = {}
     for env, section in data.items():
-        if not isinstance(section, dict) or str(env) == "default" or str(env).startswith("."):
+        if not isinstance(section, dict) or is_shared_block(str(env)):
             continue
         if DB_KEYS & set(map(str, section)):
             environments[str(env)] = (_database_entry("primary", section),)
@@ -179,6 +179,13 @@ def load_database_yml(path: Path, display: str) -> DatabaseModel:
         if dbs:
             environments[str(env)] = dbs
     return DatabaseModel(environments, display, rails_version(path.parent.parent / "Gemfile.lock"))
+
+
+def is_shared_block(key: str) -> bool:
+    """`default: &default`, `queue_defaults: &queue`, `x-shared:`: settings for anchors, not an
+    environment anyone runs in."""
+    lowered = key.lower()
+    return "default" in lowered or lowered.startswith((".", "_", "x-")) or lowered in ("shared", "common", "base")
 
 
 def rails_version(gemfile_lock: Path) -> str | None:

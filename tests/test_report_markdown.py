@@ -449,11 +449,12 @@ def test_single_database_tree():
 def test_destructive_task_scoped_to_the_queue():
     doc = report("fr", "fixtures/realworld/dev-reset/ops")
     block = doc.split("**`db:schema:load:queue`**", 1)[1].split("\n\n**", 1)[0]
-    assert "- ✅ ne touche QUE queue (SQLite) : primary (SQLite) reste intacte" in block
-    assert ("- ⚠️ efface queue (SQLite) (`storage/staging_queue.sqlite3`) : les jobs en queue sont perdus (OL502 : "
+    assert "- ✅ ne touche QUE SQLite : PostgreSQL reste intacte" in block
+    assert ("- ⚠️ efface SQLite (`storage/staging_queue.sqlite3`) : les jobs en queue sont perdus (OL502 : "
             "`staging/refresh-from-production.sh`:41)") in block
-    assert "pas que primary" not in block
-    assert "### primary (SQLite) — base principale\n" in doc and "### queue (SQLite)\n" in doc
+    assert "pas que" not in block
+    # `queue_defaults: &queue_defaults` holds anchors, not an environment: the primary is PostgreSQL
+    assert "### PostgreSQL — base principale (`primary`)\n" in doc
 
 
 def test_script_that_runs_other_scripts():
