@@ -216,8 +216,6 @@ class Analyzer:
             loaded[path] = self.loader.load(path.resolve(), data=data, display=name)
         diagnostics: list[Diagnostic] = []
         parsed = {ls.parsed.path: ls.parsed for ls in loaded.values()}
-        for ls in loaded.values():
-            diagnostics.extend(parse_diagnostics(ls))
 
         entries = [(p, ls) for p, ls in loaded.items() if not is_library(ls)]
         libraries = {ls.parsed.path: (p, ls) for p, ls in loaded.items() if is_library(ls)}
@@ -237,7 +235,12 @@ class Analyzer:
             for name, fn in sorted(base.functions.items()):
                 if fn.path == ls.parsed.path:
                     interp.run(Seq((fn.body,), fn.start), base)
-            runs.append((path, ls, interp, "library"))
+            from orderlint.parallel import EntryRun
+
+            runs.append((path, ls, EntryRun.of(interp), "library"))
+            self.loader.trim()
+        for ls in loaded.values():  # after the flow: files are extracted when it first needs them
+            diagnostics.extend(parse_diagnostics(ls))
 
         scoped = set()
         for _, _, interp, _ in runs:
@@ -280,8 +283,12 @@ class Analyzer:
             if done is not None:
                 return done
         out = []
+        from orderlint.parallel import EntryRun
+
         for n, (path, ls) in enumerate(entries, 1):
-            out.append((path, ls, self.run_entry(path, ls, root, used_by)))
+            # Only what the rest reads is kept: the interpreter's caches would grow with the tree.
+            out.append((path, ls, EntryRun.of(self.run_entry(path, ls, root, used_by))))
+            self.loader.trim()  # memory stays flat: only recently extracted files keep their syntax
             self.progress(n, len(entries))
         return out
 
@@ -352,7 +359,7 @@ def parse_diagnostics(ls: LoadedScript) -> list[Diagnostic]:
         out.append(Diagnostic(pf.path, first + 1, 1, last + 1, max(1, len(pf.line_text(last)) + 1), "OL001",
                               "parse-error", Severity.WARNING,
                               f"{lines} could not be parsed as bash; the rest of the file is still analysed"))
-    for row in sorted(set(ls.script.truncated_rows if ls.built else ()))[:1]:
+    for row in sorted(set(ls.truncated_rows or ()))[:1]:
         out.append(Diagnostic(pf.path, row + 1, 1, row + 1, 1, "OL001", "parse-error", Severity.WARNING,
                               "commands nested this deep are not analysed"))
     if pf.binary_from is not None:

@@ -33,6 +33,10 @@ class EntryRun:
     notes: dict = field(default_factory=dict)
     files_read: set = field(default_factory=set)
 
+    @classmethod
+    def of(cls, interp) -> "EntryRun":
+        return cls(interp.by_id, interp.notes, interp.files_read)
+
 
 def workers(jobs: int) -> int:
     if jobs <= 0:
@@ -49,8 +53,10 @@ def _work(indices: list[int]) -> list[tuple]:
         path, ls = entries[i]
         used_by: dict[str, list[str]] = {}
         interp = analyzer.run_entry(path, ls, root, used_by)
-        run = EntryRun(interp.by_id, interp.notes, interp.files_read)
-        out.append((i, run, list(used_by), [str(p) for p in analyzer.loader.paths()], [str(p) for p in MISSING]))
+        analyzer.loader.trim()
+        run = EntryRun.of(interp)
+        out.append((i, run, list(used_by), [str(p) for p in analyzer.loader.paths()], [str(p) for p in MISSING],
+                    analyzer.loader.truncated()))
     return out
 
 
@@ -72,10 +78,11 @@ def run_entries(analyzer, entries: list, root, used_by: dict[str, list[str]],
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
             for chunk in pool.imap_unordered(_work, chunks):
-                for i, run, libs, paths, missing in chunk:
+                for i, run, libs, paths, missing, truncated in chunk:
                     results[i] = (run, libs)
                     analyzer.extra_paths.update(paths)
                     MISSING.update(missing)
+                    analyzer.loader.set_truncated(truncated)  # for OL001, as a one-process run knows them
                 progress(len(results), len(entries))
     finally:
         _JOB = None

@@ -18,6 +18,7 @@ from orderlint.parse import ParsedFile, parse_file, parse_tree
 from orderlint.syntax import Script
 
 MAX_SCRIPT_BYTES = 64 * 1024 * 1024
+KEEP_BUILT = 200  # extracted files kept between entry scripts (libraries sourced again and again)
 # Sourced paths looked for and not found, for the run cache (a file created there later
 # changes the results).
 MISSING: set[Path] = set()
@@ -48,23 +49,33 @@ class LoadedScript:
     """A file read and parsed; its syntax is extracted when the flow stage first asks for it
     (most shell scripts on a machine can never run a Rails task and are never extracted)."""
 
-    __slots__ = ("parsed", "absolute", "library", "_script")
+    __slots__ = ("parsed", "absolute", "library", "_script", "truncated_rows", "on_build")
 
-    def __init__(self, parsed: ParsedFile, absolute: Path, library: bool, script: Script | None = None) -> None:
+    def __init__(self, parsed: ParsedFile, absolute: Path, library: bool, script: Script | None = None,
+                 on_build=None) -> None:
         self.parsed = parsed
         self.absolute = absolute
         self.library = library
         self._script = script
+        self.truncated_rows: tuple[int, ...] | None = script.truncated_rows if script is not None else None
+        self.on_build = on_build
 
     @property
     def built(self) -> bool:
-        return self._script is not None
+        return self.truncated_rows is not None  # extracted at least once (the syntax may be released since)
 
     @property
     def script(self) -> Script:
         if self._script is None:
             self._script = build_script(self.parsed.path, self.parsed.data, parse_tree(self.parsed.data))
+            self.truncated_rows = self._script.truncated_rows
+            if self.on_build is not None:
+                self.on_build(self)
         return self._script
+
+    def release(self) -> None:
+        """Drop the extracted syntax (tens of times the file's size); built again if asked for."""
+        self._script = None
 
 
 class ScriptLoader:
@@ -72,6 +83,7 @@ class ScriptLoader:
 
     def __init__(self) -> None:
         self._cache: dict[Path, LoadedScript | str] = {}
+        self._built: dict[Path, LoadedScript] = {}  # extracted files, oldest first
 
     def paths(self) -> list[Path]:
         """Every file this loader was asked for, read or not: what a cached run depends on."""
@@ -96,10 +108,32 @@ class ScriptLoader:
         shown = display or display_path(path)
         parsed = parse_file(shown, data)
         library = library_shape(parsed.tree, parsed.data)
-        script = build_script(shown, parsed.data, parsed.tree) if can_reach_rails(parsed.data) else None
-        loaded = LoadedScript(parsed.without_tree(), key, library, script)  # trees are big: parsed again when needed
+        # Extracted when the flow first asks (trees are big: parsed again then); see `trim`.
+        loaded = LoadedScript(parsed.without_tree(), key, library, on_build=self._built_now)
         self._cache[key] = loaded
         return loaded
+
+    def truncated(self) -> dict[str, tuple[int, ...]]:
+        """Rows too deeply nested to follow, of every file extracted here (from a worker process)."""
+        return {str(k): v.truncated_rows for k, v in self._cache.items()
+                if isinstance(v, LoadedScript) and v.truncated_rows}
+
+    def set_truncated(self, rows: dict[str, tuple[int, ...]]) -> None:
+        for key, value in rows.items():
+            loaded = self._cache.get(Path(key))
+            if isinstance(loaded, LoadedScript) and loaded.truncated_rows is None:
+                loaded.truncated_rows = value
+
+    def _built_now(self, loaded: LoadedScript) -> None:
+        self._built[loaded.absolute] = loaded
+
+    def trim(self, keep: int = KEEP_BUILT) -> None:
+        """Release the syntax of all but the `keep` most recently extracted files, so that memory
+        stays flat however large the tree. Call it between two entry scripts, never during a flow
+        run (the flow keys some caches by object identity)."""
+        while len(self._built) > keep:
+            oldest = next(iter(self._built))
+            self._built.pop(oldest).release()
 
 
 REACHES_OTHER_CODE = re.compile(rb"rails|rake|\.sh\b|\.bash\b|\./|(?:^|[\s;&|({])(?:source|\.)\s+\S")
