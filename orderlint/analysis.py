@@ -145,6 +145,14 @@ class Analyzer:
         self.jobs = jobs  # processes for the flow of entry scripts (0: one per core); see orderlint.parallel
         self.progress = progress or (lambda done, total: None)
         self.extra_paths: set[str] = set()  # files read by worker processes (for the run cache)
+        self._ymls: dict[tuple[Path, Path], Path | None] = {}
+
+    def find_yml(self, folder: Path, root: Path) -> Path | None:
+        """find_database_yml, once per folder in a run (thousands of scripts share a few apps)."""
+        key = (folder, root)
+        if key not in self._ymls:
+            self._ymls[key] = find_database_yml(folder, root)
+        return self._ymls[key]
 
     def tracked(self, task: str) -> bool:
         return task.startswith("db:") or any(fnmatch.fnmatchcase(task, p) for p in self.settings.policy.task_patterns())
@@ -156,7 +164,8 @@ class Analyzer:
             rel = absolute.relative_to(root)
         except ValueError:
             rel = Path(path.name)
-        app = app_root(absolute, root)
+        yml = self.find_yml(absolute.parent, root)
+        app = yml.parent.parent if yml is not None else root  # as app_root()
         try:
             app_rel = absolute.relative_to(app)
         except ValueError:
@@ -175,7 +184,7 @@ class Analyzer:
             if not yml.is_file():
                 raise OrderlintError(f"{display_path(yml)}: database-yml not found")
         else:
-            yml = find_database_yml(script.resolve().parent, root)
+            yml = self.find_yml(script.resolve().parent, root)
         if yml is not None:
             if yml not in self.models:
                 model = load_database_yml(yml, display_path(yml))
