@@ -58,7 +58,7 @@ def where(inv: "Invocation") -> str:
     if inv.calls:
         first = inv.calls[0]
         call = f"line {first.line}" if first.path == inv.script else f"{first.path}:{first.line}"
-        text += f", run by `{first.function}` on {call}"
+        text += f", run by `{first.name}` on {call}"
     return text
 
 
