@@ -17,6 +17,7 @@ import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 PARALLEL_MIN_ENTRIES = 16  # fewer entry scripts than this: one process
@@ -44,20 +45,21 @@ def workers(jobs: int) -> int:
     return jobs
 
 
-def _work(indices: list[int]) -> list[tuple]:
+def _work(indices: list[int]) -> tuple:
+    """Run a chunk of entry scripts; what it found, and what it read that the parent had not."""
     from orderlint.resolve import MISSING
 
-    analyzer, entries, root = _JOB  # type: ignore[misc]
+    analyzer, entries, root, known, known_missing = _JOB  # type: ignore[misc]
     out = []
     for i in indices:
         path, ls = entries[i]
         used_by: dict[str, list[str]] = {}
         interp = analyzer.run_entry(path, ls, root, used_by)
         analyzer.loader.trim()
-        run = EntryRun.of(interp)
-        out.append((i, run, list(used_by), [str(p) for p in analyzer.loader.paths()], [str(p) for p in MISSING],
-                    analyzer.loader.truncated()))
-    return out
+        out.append((i, EntryRun.of(interp), list(used_by)))
+    new_paths = [str(p) for p in analyzer.loader.paths() if p not in known]
+    new_missing = [str(p) for p in MISSING - known_missing]
+    return out, new_paths, new_missing, analyzer.loader.truncated()
 
 
 def run_entries(analyzer, entries: list, root, used_by: dict[str, list[str]],
@@ -73,16 +75,16 @@ def run_entries(analyzer, entries: list, root, used_by: dict[str, list[str]],
 
     size = max(1, min(32, len(entries) // (n * 8)))
     chunks = [list(range(i, min(i + size, len(entries)))) for i in range(0, len(entries), size)]
-    _JOB = (analyzer, entries, root)
+    _JOB = (analyzer, entries, root, set(analyzer.loader.paths()), set(MISSING))
     results: dict[int, tuple] = {}
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
-            for chunk in pool.imap_unordered(_work, chunks):
-                for i, run, libs, paths, missing, truncated in chunk:
+            for chunk, paths, missing, truncated in pool.imap_unordered(_work, chunks):
+                for i, run, libs in chunk:
                     results[i] = (run, libs)
-                    analyzer.extra_paths.update(paths)
-                    MISSING.update(missing)
-                    analyzer.loader.set_truncated(truncated)  # for OL001, as a one-process run knows them
+                analyzer.extra_paths.update(paths)
+                MISSING.update(Path(p) for p in missing)
+                analyzer.loader.set_truncated(truncated)  # for OL001, as a one-process run knows them
                 progress(len(results), len(entries))
     finally:
         _JOB = None
