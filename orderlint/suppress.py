@@ -66,8 +66,8 @@ class Directive:
 
 # -- reading directives ----------------------------------------------------------------------
 
-def _comments(pf: ParsedFile):
-    stack = [pf.tree.root_node]
+def _comments(tree):
+    stack = [tree.root_node]
     while stack:
         node = stack.pop()
         if node.type == "comment":
@@ -76,10 +76,10 @@ def _comments(pf: ParsedFile):
         stack.extend(reversed(node.children))
 
 
-def _spans(pf: ParsedFile) -> dict[int, int]:
+def _spans(tree) -> dict[int, int]:
     """0-based row → last row of the commands that start on it (the longest one)."""
     spans: dict[int, int] = {}
-    stack = list(pf.tree.root_node.children)
+    stack = list(tree.root_node.children)
     while stack:
         node = stack.pop()
         stack.extend(node.children)
@@ -93,10 +93,13 @@ def _spans(pf: ParsedFile) -> dict[int, int]:
 
 
 def read_directives(pf: ParsedFile) -> list[Directive]:
-    comments = list(_comments(pf))
+    if b"orderlint" not in pf.data.lower():
+        return []  # no directive: no need for the syntax tree
+    tree = pf.tree
+    comments = list(_comments(tree))
     rows = pf.data.split(b"\n")
     comment_rows = {c.start_point[0] for c in comments if not rows[c.start_point[0]][:c.start_point[1]].strip()}
-    spans = _spans(pf)
+    spans = _spans(tree)
     total = len(rows)
     out = []
     for c in comments:
