@@ -1,11 +1,12 @@
 """`--jobs N`: the flow of the entry scripts, in N processes; and the progress bar.
 
-The parent discovers, reads, parses and extracts every file once, then forks N workers that
-inherit all of it (no pickling of syntax trees: tree-sitter trees do not pickle, and the
-workers need none). Each worker runs the flow of a share of the entry scripts and sends back
-plain data: the executions, the flow notes, the files the script read and the libraries it
-sourced. The parent merges them in entry order, so the results are those of a one-process
-run, byte for byte, and does everything after the flow (models, rules, outputs) itself.
+The parent discovers, reads and parses every file once, then forks N workers that inherit
+all of it (nothing is pickled on the way in; tree-sitter trees do not pickle anyway). Each
+worker extracts and runs the flow of a share of the entry scripts and sends back plain data:
+the executions, the flow notes, the libraries each script sourced, and the files it read or
+looked for that the parent had not (for the result cache and OL001). The parent merges them in
+entry order, so the results are those of a one-process run, byte for byte, and does
+everything after the flow (models, rules, outputs) itself.
 
 Forking needs a platform with `fork` (Linux, the BSDs); elsewhere the run stays in one
 process. Small runs stay in one process too: starting workers costs more than it saves.
