@@ -62,6 +62,10 @@ ALWAYS_OK = frozenset({
     "hash", "alias", "unalias", "read", "mkdir", "touch",
 })
 MAX_CALL_DEPTH = 40
+# Work allowed per entry script before calls and loops are summarised instead of walked:
+# nested loops and functions calling each other twice would otherwise grow exponentially.
+STEP_BUDGET = 200_000
+MAX_LOOPS_UNROLLED = 3  # nested loops deeper than this run their body once
 MAX_NESTED_SHELLS = 8
 
 
@@ -593,6 +597,8 @@ class Interpreter:
         self.by_id: dict[int, Execution] = {}
         self.notes: dict[tuple, FlowNote] = {}
         self.nested_depth = 0
+        self.steps = 0
+        self.loop_depth = 0
         self.files_read: set[str] = set()
         self.background_reason: dict[int, str] = {}
         self._at_cache: dict[int, str] = {}
@@ -733,6 +739,9 @@ class Interpreter:
 
     # -- dispatch ------------------------------------------------------------------------
     def ev(self, node: Node, st: State) -> list[Flow]:
+        self.steps += 1
+        if self.steps > STEP_BUDGET and isinstance(node, (Loop, If, Case)):
+            return [Flow("normal", self.drop(st), False), Flow("normal", st, True)]  # out of budget: summarised
         inert = self._inert_names(node)
         if inert is not None and not any(name in st.functions for name in inert[0]) and not (
                 st.status_vars and self._inert_vars[id(node)] & st.status_vars.keys()):
@@ -926,7 +935,16 @@ class Interpreter:
             all(w.literal is not None for w in node.items)
         if not runs_at_least_once:
             out.append(Flow("normal", self.drop(st), False))
-        for iteration in range(2):
+        self.loop_depth += 1
+        iterations = 2 if self.loop_depth <= MAX_LOOPS_UNROLLED and self.steps < STEP_BUDGET else 1
+        try:
+            return self._loop(node, st, out, current, entry_handling, iterations)
+        finally:
+            self.loop_depth -= 1
+
+    def _loop(self, node: Loop, st: State, out: list[Flow], current: list[Flow], entry_handling: frozenset[int],
+              iterations: int) -> list[Flow]:
+        for iteration in range(iterations):
             nxt: list[Flow] = []
             for f in current:
                 # Order facts are per iteration: the next region's primary migration after this
@@ -1511,7 +1529,7 @@ class Interpreter:
 
     def call(self, fn: FunctionDef, node: Command, words: tuple[Word, ...], st: State) -> list[Flow]:
         depth = sum(1 for c in st.calls if c.function == fn.name)
-        if len(st.calls) >= MAX_CALL_DEPTH or depth >= 2:
+        if len(st.calls) >= MAX_CALL_DEPTH or depth >= 2 or self.steps > STEP_BUDGET:
             return [Flow("normal", st, False), Flow("normal", st, True)]
         site = CallSite(fn.name, words[0].path, _line(node.start))
         inner = replace(st, positional=tuple(words[1:]), calls=st.calls + (site,), stdin=node.stdin or st.stdin)
