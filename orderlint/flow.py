@@ -512,6 +512,30 @@ def _inert_command_names(node) -> tuple[frozenset[str], frozenset[str]] | None:
     return frozenset(names), frozenset(assigned)
 
 
+def _breaks_out(node) -> bool:
+    """Does a loop body contain a `break` of its own (not of a nested loop)?"""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Command):
+            if n.words and n.words[0].literal == "break":
+                return True
+        elif isinstance(n, Seq):
+            stack.extend(n.items)
+        elif isinstance(n, AndOr):
+            stack.extend((n.left, n.right))
+        elif isinstance(n, (Not, Subshell)):
+            stack.append(n.body)
+        elif isinstance(n, If):
+            for cond, body in n.clauses:
+                stack.extend((cond, body))
+            if n.orelse is not None:
+                stack.append(n.orelse)
+        elif isinstance(n, Case):
+            stack.extend(item.body for item in n.items)
+    return False
+
+
 def _may_fail(node) -> bool:
     """Can an inert subtree end with a failure status (or stop under errexit)? Tests in
     conditions and on the left of `&&`/`||` decide branches; they do not fail the statement."""
@@ -599,6 +623,7 @@ class Interpreter:
         self.nested_depth = 0
         self.steps = 0
         self.loop_depth = 0
+        self.retry_loops = 0  # enclosing loops with a `break`: retries whose outcome a counter decides
         self.files_read: set[str] = set()
         self.background_reason: dict[int, str] = {}
         self._at_cache: dict[int, str] = {}
@@ -807,6 +832,11 @@ class Interpreter:
                 # `task || false`, `|| ( echo; exit 1 )`: the handler fails in turn, and that
                 # failure is the statement's status: what follows decides (set -e stops there)
                 f = replace(f, state=replace(f.state, handling=entry_handling, pending=f.state.pending | new))
+            elif f.kind == "normal" and new and self.retry_loops:
+                # A failure handled inside a retry loop goes round again: whether the script
+                # finally stops depends on the loop's counter or flag, which orderlint does not
+                # follow. Unknown, never reported as an error.
+                f = replace(f, state=replace(f.state, handling=entry_handling))
             elif f.kind == "normal" and new:
                 fallback = frozenset(f.state.may - st.may)
                 saved = _saved(f.state)
@@ -936,11 +966,14 @@ class Interpreter:
         if not runs_at_least_once:
             out.append(Flow("normal", self.drop(st), False))
         self.loop_depth += 1
+        retry = _breaks_out(node.body)
+        self.retry_loops += retry
         iterations = 2 if self.loop_depth <= MAX_LOOPS_UNROLLED and self.steps < STEP_BUDGET else 1
         try:
             return self._loop(node, st, out, current, entry_handling, iterations)
         finally:
             self.loop_depth -= 1
+            self.retry_loops -= retry
 
     def _loop(self, node: Loop, st: State, out: list[Flow], current: list[Flow], entry_handling: frozenset[int],
               iterations: int) -> list[Flow]:

@@ -89,12 +89,6 @@ exit 0
 KNOWN_DISAGREEMENTS: dict[str, str] = {
     # orderlint says `aborts`, bash goes on: a real OL201 is hidden.
     # orderlint says `continues`, bash stops: a false OL201 error (the design promises none).
-    "loop-retry-exhausted-exit.sh":
-        "retry loop `if task; then ok=1; break; fi` then `[ \"$ok\" = 1 ] || exit 1`: orderlint "
-        "says the last failure goes on silently (false OL201)",
-    "loop-retry-exit-in-loop.sh":
-        "retry loop that exits on the last attempt (`if [ $attempt -eq 3 ]; then exit 1; fi`): "
-        "orderlint says the failure goes on silently (false OL201)",
 }
 
 HEADER = re.compile(r"^#\s*(fail|fail-call|at|via|bash)\s*:\s*(.+?)\s*$")
