@@ -398,23 +398,27 @@ def describe(node: Node) -> str:
     return type(node).__name__.lower()
 
 
-def _node_path(node) -> str | None:
-    """The file a node was written in: that of its first word."""
+def _descendants(node):
+    """Every node below `node`, pre-order and left to right; words are yielded, not opened."""
     stack = [node]
     while stack:
         n = stack.pop()
+        yield n
+        if isinstance(n, tuple):
+            stack.extend(reversed(n))
+        elif hasattr(n, "__dataclass_fields__") and not isinstance(n, (Word, Pos)):
+            stack.extend(reversed([getattr(n, f) for f in n.__dataclass_fields__]))
+
+
+def _node_path(node) -> str | None:
+    """The file a node was written in: that of its first word."""
+    for n in _descendants(node):
         if isinstance(n, Word):
             return n.path
         if isinstance(n, Command):
             words = list(n.words) + [a.value for a in n.assigns if a.value is not None]
             if words:
                 return words[0].path
-            continue
-        if isinstance(n, (list, tuple)):
-            stack.extend(reversed(n))
-        elif hasattr(n, "__dataclass_fields__"):
-            stack.extend(reversed([getattr(n, f) for f in n.__dataclass_fields__
-                                   if f not in ("start", "end")]))
     return None
 
 
@@ -557,34 +561,11 @@ def _may_fail(node) -> bool:
 
 
 def _variables_read(node) -> frozenset[str]:
-    out: set[str] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Word):
-            out.update(p.text for p in n.parts if p.kind == "var")
-        elif isinstance(n, tuple):
-            stack.extend(n)
-        elif hasattr(n, "__dataclass_fields__") and not isinstance(n, Pos):
-            stack.extend(getattr(n, f) for f in n.__dataclass_fields__)
-    return frozenset(out)
+    return frozenset(p.text for n in _descendants(node) if isinstance(n, Word) for p in n.parts if p.kind == "var")
 
 
 def _writes_to_stderr(node) -> bool:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Command):
-            if n.redirects_stderr_or_out:
-                return True
-        elif hasattr(n, "__dataclass_fields__"):
-            for f in n.__dataclass_fields__:
-                value = getattr(n, f)
-                if isinstance(value, tuple):
-                    stack.extend(v for v in value if hasattr(v, "__dataclass_fields__") or isinstance(v, tuple))
-                elif hasattr(value, "__dataclass_fields__") and not isinstance(value, (Word, Pos)):
-                    stack.append(value)
-    return False
+    return any(isinstance(n, Command) and n.redirects_stderr_or_out for n in _descendants(node))
 
 
 def _reads_status(node: Node) -> bool:
