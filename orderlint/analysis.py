@@ -122,6 +122,15 @@ class Results:
         return [i for s in self.scripts for i in s.invocations]
 
 
+def tasks_environment(invocations, fallback: EnvSet) -> EnvSet:
+    """Where tasks run: an exported RAILS_ENV or a `case` on the environment narrows the
+    answer the script's path gives (`fallback`, used when there is no task)."""
+    environment = None
+    for inv in invocations:
+        environment = inv.environment if environment is None else environment.join(inv.environment)
+    return fallback if environment is None else environment
+
+
 def is_library(loaded: LoadedScript) -> bool:
     return loaded.library
 

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from orderlint import __version__
-from orderlint.analysis import Invocation, ScriptAnalysis
+from orderlint.analysis import Invocation, ScriptAnalysis, tasks_environment
 from orderlint.check import code_selected
 from orderlint.flow import ABORTS, SILENT, UNKNOWN, WARNS, EnvSet
 from orderlint.model import Diagnostic, OrderlintError, Severity
@@ -443,10 +443,7 @@ class Audit:
                     if kind not in ("library",) or inv.path == path:
                         runs.setdefault(key_of(inv), []).append((script, inv))
             ran = [inv for pairs in runs.values() for _, inv in pairs] or list(invocations)
-            if ran:  # where the tasks run: a `case` on the environment narrows the script's
-                environment = ran[0].environment
-                for inv in ran[1:]:
-                    environment = environment.join(inv.environment)
+            environment = tasks_environment(ran, environment)
             section = Section(len(sections) + 1, path, kind, scripts, invocations, runs, environment, model)
             section.steps = build_steps(invocations)
             sections.append(section)

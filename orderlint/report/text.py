@@ -9,6 +9,7 @@ from collections import defaultdict
 from rich.console import Console
 from rich.markup import escape
 
+from orderlint.analysis import tasks_environment
 from orderlint.flow import ABORTS, SILENT, UNKNOWN, WARNS
 from orderlint.model import Severity
 from orderlint.report import Report
@@ -49,12 +50,7 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         if script.role == "library" and script.path in results.used_by:
             continue
         head = f"[bold]{show(script.path)}[/bold]"
-        environment = script.environment
-        if invs:  # where its tasks run: an exported RAILS_ENV or a `case` narrows the path's answer
-            environment = invs[0].environment
-            for inv in invs[1:]:
-                environment = environment.join(inv.environment)
-        env = environment.label()
+        env = tasks_environment(invs, script.environment).label()
         console.print(f"{head}  [dim]environment: {show(env)}[/dim]")
         if not invs:
             console.print("  [dim]no database task[/dim]")
