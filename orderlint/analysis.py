@@ -23,6 +23,7 @@ from orderlint.flow import (
 )
 from orderlint.model import Diagnostic, OrderlintError, Related, Severity
 from orderlint.parse import ParsedFile
+from orderlint.reach import may_reach_rails, names_task
 from orderlint.rails import (
     DatabaseModel,
     databases_touched,
@@ -290,6 +291,10 @@ class Analyzer:
         interp = self._interpreter(path, ls, root, used_by)
         if can_reach_rails(ls.parsed.data):
             st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
+            if not names_task(ls.parsed.data):
+                if not may_reach_rails(interp, ls.script.body, st):
+                    return interp  # with the notes on what it could not follow
+                interp = self._interpreter(path, ls, root, used_by)
             interp.run(ls.script.body, st)
         return interp
 

@@ -7,9 +7,11 @@ again by `parse_nested`, with its positions mapped back into the file it was wri
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from orderlint.launch import LAUNCHERS, SHELLS
 from orderlint.model import Pos
 from orderlint.parse import parse_tree
 from orderlint.syntax import (
@@ -22,6 +24,7 @@ from orderlint.syntax import (
     FunctionDef,
     Heredoc,
     If,
+    Inert,
     Loop,
     Node,
     Not,
@@ -58,13 +61,86 @@ _DIRNAME_SUBST = re.compile(
 )
 _ESCAPED = re.compile(r"\\(.)", re.S)
 
+# Builtins that change what the flow tracks: options, variables, the working directory, control.
+STATEFUL = frozenset({
+    "exit", "return", "break", "continue", "set", "shopt", "trap", "cd", "pushd", "popd", "source", ".",
+    "eval", "exec", "wait", "shift", "local", "export", "declare", "typeset", "readonly", "unset", "read",
+    "getopts", "mapfile", "readarray", "let", "alias", "builtin", "command", "false",
+})
+DECLARATIONS = frozenset({"local", "declare", "typeset", "readonly", "export"})
+# Commands that cannot fail in a way that matters here.
+ALWAYS_OK = frozenset({
+    "true", ":", "echo", "printf", "logger", "cd", "pushd", "popd", "export", "local", "declare",
+    "readonly", "typeset", "shift", "wait", "trap", "unset", "sleep", "shopt", "umask", "set",
+    "hash", "alias", "unalias", "read", "mkdir", "touch",
+})
+
+# Inert statements (see syntax.Inert) are told apart in two steps. First their text: anything
+# that may name a task, read a status, find the script's folder, feed a heredoc, run a script
+# or go to the background keeps the statement whole. Then what tree-sitter found in it, from
+# one query per file: the command names, the variables set and read, the redirections.
+NOT_INERT_TEXT = re.compile(
+    rb"rails|rake|db:|\$\?|\$\{[#!]?\?|PIPESTATUS|dirname|BASH_SOURCE|\$\{?0|<<|\.sh\b|\.bash\b"
+    rb"|(?<![&>|<])&(?![&>])")
+INERT_CANDIDATES = frozenset({
+    "command", "redirected_statement", "pipeline", "list", "subshell", "compound_statement", "if_statement",
+    "while_statement", "until_statement", "for_statement", "c_style_for_statement", "negated_command",
+    "test_command",
+})
+PLAIN_NAME = re.compile(r"[\w.+:@%,][\w.+:@%,-]*")
+_INDEX_QUERY = """
+(command_name) @name
+(variable_assignment name: (_) @assign)
+(declaration_command (word) @declared)
+(declaration_command (variable_name) @declared)
+(simple_expansion (variable_name) @read)
+(expansion (variable_name) @read)
+(file_redirect) @redirect
+[(heredoc_redirect) (herestring_redirect) (case_statement) (function_definition) (unset_command)
+ (declaration_command) (ERROR)] @block
+"""
+MAX_FAIL_DEPTH = 40
+LAUNCHER_NAMES = frozenset(LAUNCHERS) | frozenset(SHELLS)  # they may run another script of the project
+
+
+@lru_cache(maxsize=1)
+def _index_query():
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Query(tree_sitter.Language(tree_sitter_bash.language()), _INDEX_QUERY)
+
+
+class _Index:
+    """What tree-sitter found in a file, by kind, sorted by position: looked up by byte range."""
+
+    __slots__ = ("starts", "nodes")
+
+    def __init__(self, root) -> None:
+        import tree_sitter
+
+        found = tree_sitter.QueryCursor(_index_query()).captures(root)
+        self.starts: dict[str, list[int]] = {}
+        self.nodes: dict[str, list] = {}
+        for kind, nodes in found.items():
+            nodes.sort(key=lambda n: n.start_byte)
+            self.nodes[kind] = nodes
+            self.starts[kind] = [n.start_byte for n in nodes]
+
+    def within(self, kind: str, start: int, end: int) -> list:
+        starts = self.starts.get(kind)
+        if not starts:
+            return []
+        return self.nodes[kind][bisect_left(starts, start):bisect_left(starts, end)]
+
 
 class _Builder:
-    def __init__(self, path: str, data: bytes, origin: Pos) -> None:
+    def __init__(self, path: str, data: bytes, origin: Pos, index: _Index | None = None) -> None:
         self.path = path
         self.data = data
         self.origin = origin
         self.truncated: list[int] = []
+        self.index = index  # None: every statement is built whole
 
     # -- positions -----------------------------------------------------------------------
     def pos(self, point: "tree_sitter.Point") -> Pos:
@@ -84,7 +160,9 @@ class _Builder:
             if kind == "&" and items:
                 items[-1] = Background(items[-1], items[-1].start)
             elif kind in STATEMENT_TYPES:
-                built = self.statement(child, depth + 1)
+                built = self.inert(child, depth + 1) if self.index is not None else None
+                if built is None:
+                    built = self.statement(child, depth + 1)
                 if built is not None:
                     items.append(built)
         return Seq(tuple(items), start)
@@ -156,6 +234,81 @@ class _Builder:
             # Keep what tree-sitter recovered inside the region; the region itself is OL001.
             return self.block(node.children, start, depth)
         return None
+
+    # -- inert statements ------------------------------------------------------------------
+    def inert(self, node, depth: int) -> Inert | None:
+        """The summary of a statement that only runs external commands, or None."""
+        kind = node.type
+        if kind not in INERT_CANDIDATES:
+            return None
+        start, end = node.start_byte, node.end_byte
+        if NOT_INERT_TEXT.search(self.data, start, end):
+            return None
+        index = self.index
+        if index.within("block", start, end):
+            return None
+        names = set()
+        for name in index.within("name", start, end):
+            text = self.text(name)
+            if not PLAIN_NAME.fullmatch(text) or text in STATEFUL or text in LAUNCHER_NAMES:
+                return None  # another script, a launcher, the shell's own machinery
+            names.add(text)
+        assigned = set()
+        for name in index.within("assign", start, end):
+            text = self.text(name).split("[", 1)[0]
+            if _is_env_name(text):
+                return None
+            assigned.add(text)
+        if assigned and (kind == "command" or kind == "redirected_statement" and (
+                node.child_by_field_name("body") or node).type == "command"):
+            return None  # `X=1` and `X=1 cmd` keep their value: the flow reads it
+        reads = frozenset(self.text(n) for n in index.within("read", start, end))
+        if any(_is_env_name(r) for r in reads):
+            return None  # tests on the environment narrow it
+        stderr = any(self.text(r).replace(" ", "").startswith((">&2", "1>&2"))
+                     for r in index.within("redirect", start, end))
+        return Inert(self.pos(node.start_point), self.pos(node.end_point), self.path, frozenset(names),
+                     frozenset(assigned), reads, stderr, self._may_fail(node, 0),
+                     lambda: self.statement(node, depth))
+
+    def _may_fail(self, node, depth: int) -> bool:
+        """As flow's _may_fail on the built statement: can it end with a failure status?"""
+        if depth > MAX_FAIL_DEPTH:
+            return True
+        kind = node.type
+        if kind == "command":
+            name = node.child_by_field_name("name")
+            return name is not None and self.text(name) not in ALWAYS_OK
+        if kind == "redirected_statement":
+            body = node.child_by_field_name("body")
+            return body is None or self._may_fail(body, depth + 1)
+        if kind == "list":
+            parts = [c for c in node.children if c.type in STATEMENT_TYPES or c.type in ("&&", "||")]
+            if len(parts) == 3 and parts[1].type in ("&&", "||"):
+                return parts[1].type == "&&" or self._may_fail(parts[2], depth + 1)
+            return True
+        if kind == "pipeline":
+            stages = [c for c in node.named_children if c.type in STATEMENT_TYPES]
+            return not stages or self._may_fail(stages[-1], depth + 1)
+        if kind in ("subshell", "compound_statement", "do_group", "else_clause"):
+            if node.children and node.children[0].type == "((":
+                return True
+            return any(self._may_fail(c, depth + 1) for c in node.children if c.type in STATEMENT_TYPES)
+        if kind in ("if_statement", "elif_clause"):
+            seen_then = False
+            for c in node.children:
+                if c.type == "then":
+                    seen_then = True
+                elif c.type in ("elif_clause", "else_clause"):
+                    if self._may_fail(c, depth + 1):
+                        return True
+                elif seen_then and c.type in STATEMENT_TYPES and self._may_fail(c, depth + 1):
+                    return True
+            return False
+        if kind in ("while_statement", "until_statement", "for_statement", "c_style_for_statement"):
+            body = node.child_by_field_name("body")
+            return body is not None and self._may_fail(body, depth + 1)
+        return True  # a test, a negation: either way
 
     def body(self, node, depth: int) -> Seq:
         if node is None:
@@ -422,8 +575,16 @@ def library_shape(tree: "tree_sitter.Tree", data: bytes) -> bool:
     return has_function
 
 
+def _is_env_name(variable: str) -> bool:
+    global _is_env_name
+    from orderlint.flow import is_env_name  # flow builds on this module
+
+    _is_env_name = is_env_name
+    return is_env_name(variable)
+
+
 def build_script(path: str, data: bytes, tree: "tree_sitter.Tree") -> Script:
-    builder = _Builder(path, data, Pos(0, 0))
+    builder = _Builder(path, data, Pos(0, 0), _Index(tree.root_node))
     body = builder.block(tree.root_node.children, Pos(0, 0), 0)
     return Script(path, body, truncated_rows=tuple(builder.truncated))
 

@@ -19,7 +19,7 @@ from dataclasses import replace as _dataclass_replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from orderlint.extract import parse_nested
+from orderlint.extract import ALWAYS_OK, DECLARATIONS, STATEFUL, parse_nested
 from orderlint.launch import LAUNCHERS, Launch, RailsRun, ShellRun, classify, is_rails_runner, rails_environment
 from orderlint.model import OrderlintError, Pos
 from orderlint.resolve import ScriptLoader, display_path, resolve_source
@@ -30,6 +30,7 @@ from orderlint.syntax import (
     Command,
     FunctionDef,
     If,
+    Inert,
     Loop,
     Node,
     Not,
@@ -56,11 +57,6 @@ ENV_ALIASES = {
     "prod": "production", "production": "production", "live": "production",
 }
 MESSAGE_COMMANDS = frozenset({"echo", "printf", "logger", "say", "notify-send", "wall"})
-ALWAYS_OK = frozenset({
-    "true", ":", "echo", "printf", "logger", "cd", "pushd", "popd", "export", "local", "declare",
-    "readonly", "typeset", "shift", "wait", "trap", "unset", "sleep", "shopt", "umask", "set",
-    "hash", "alias", "unalias", "read", "mkdir", "touch",
-})
 MAX_CALL_DEPTH = 40
 # Work allowed per entry script before calls and loops are summarised instead of walked:
 # nested loops and functions calling each other twice would otherwise grow exponentially.
@@ -413,7 +409,7 @@ def _descendants(node):
 def _node_path(node) -> str | None:
     """The file a node was written in: that of its first word."""
     for n in _descendants(node):
-        if isinstance(n, Word):
+        if isinstance(n, (Word, Inert)):
             return n.path
         if isinstance(n, Command):
             words = list(n.words) + [a.value for a in n.assigns if a.value is not None]
@@ -430,16 +426,7 @@ def _saved(st: State) -> frozenset[int]:
     return out
 
 
-# Builtins that change what the flow tracks: options, variables, the working directory, control.
-STATEFUL = frozenset({
-    "exit", "return", "break", "continue", "set", "shopt", "trap", "cd", "pushd", "popd", "source", ".",
-    "eval", "exec", "wait", "shift", "local", "export", "declare", "typeset", "readonly", "unset", "read",
-    "getopts", "mapfile", "readarray", "let", "alias", "builtin", "command", "false",
-})
 RAILS_TEXT = re.compile(r"rails|rake")
-
-
-DECLARATIONS = frozenset({"local", "declare", "typeset", "readonly", "export"})
 
 
 def _inert_word(w: Word, names: set[str], stack: list) -> bool:
@@ -484,6 +471,9 @@ def _inert_command_names(node) -> tuple[frozenset[str], frozenset[str]] | None:
             if not all(_inert_word(w, names, stack) for w in n.words):
                 return None
             names.add(name)
+        elif type(n) is Inert:
+            names.update(n.names)
+            assigned.update(n.assigned)
         elif isinstance(n, Seq):
             stack.extend(n.items)
         elif isinstance(n, AndOr):
@@ -545,6 +535,8 @@ def _may_fail(node) -> bool:
     conditions and on the left of `&&`/`||` decide branches; they do not fail the statement."""
     if isinstance(node, Command):
         return bool(node.words) and node.words[0].literal not in ALWAYS_OK
+    if type(node) is Inert:
+        return node.may_fail
     if isinstance(node, Seq):
         return any(_may_fail(item) for item in node.items)
     if isinstance(node, AndOr):
@@ -561,11 +553,18 @@ def _may_fail(node) -> bool:
 
 
 def _variables_read(node) -> frozenset[str]:
-    return frozenset(p.text for n in _descendants(node) if isinstance(n, Word) for p in n.parts if p.kind == "var")
+    found = set()
+    for n in _descendants(node):
+        if isinstance(n, Word):
+            found.update(p.text for p in n.parts if p.kind == "var")
+        elif type(n) is Inert:
+            found.update(n.reads)
+    return frozenset(found)
 
 
 def _writes_to_stderr(node) -> bool:
-    return any(isinstance(n, Command) and n.redirects_stderr_or_out for n in _descendants(node))
+    return any(isinstance(n, Command) and n.redirects_stderr_or_out or type(n) is Inert and n.stderr
+               for n in _descendants(node))
 
 
 def _reads_status(node: Node) -> bool:
@@ -748,20 +747,16 @@ class Interpreter:
         self.steps += 1
         if self.steps > STEP_BUDGET and isinstance(node, (Loop, If, Case)):
             return [Flow("normal", self.drop(st), False), Flow("normal", st, True)]  # out of budget: summarised
+        if type(node) is Inert:
+            if any(name in st.functions for name in node.names) or (st.status_vars and
+                                                                     node.reads & st.status_vars.keys()):
+                return self.ev(node.full(), st)
+            return self._summarised(node, st, node.names, node.assigned, node.stderr, node.may_fail)
         inert = self._inert_names(node)
         if inert is not None and not any(name in st.functions for name in inert[0]) and not (
                 st.status_vars and self._inert_vars[id(node)] & st.status_vars.keys()):
-            # Nothing in here can run Rails, change the shell's options, or leave the script: it
-            # succeeds or fails, may print a warning, and leaves its variables unknown.
-            names, assigned = inert
-            if st.handling and (names & MESSAGE_COMMANDS or self._inert_messages.get(id(node))):
-                st = replace(st, warned=st.warned | st.handling)
-            if assigned:
-                st = replace(st, variables={**st.variables, **dict.fromkeys(assigned)})
-            st = self.drop(st) if st.pending and not _reads_status(node) else st
-            if not self._inert_fails[id(node)]:
-                return [Flow("normal", st, False)]  # `if [[ -t 2 ]]; then c=…; fi`, echo…: no failure
-            return [Flow("normal", st, False), Flow("normal", st, True)]
+            key = id(node)
+            return self._summarised(node, st, inert[0], inert[1], self._inert_messages[key], self._inert_fails[key])
         if isinstance(node, Command):
             return self.command(node, st)
         if isinstance(node, Seq):
@@ -791,6 +786,19 @@ class Interpreter:
         if isinstance(node, Opaque):
             return [Flow("normal", st, False), Flow("normal", st, True)]
         return [Flow("normal", st, False)]
+
+    def _summarised(self, node: Node, st: State, names: frozenset[str], assigned: frozenset[str], stderr: bool,
+                    may_fail: bool) -> list[Flow]:
+        """Nothing in `node` can run Rails, change the shell's options, or leave the script: it
+        succeeds or fails, may print a warning, and leaves the variables it sets unknown."""
+        if st.handling and (names & MESSAGE_COMMANDS or stderr):
+            st = replace(st, warned=st.warned | st.handling)
+        if assigned:
+            st = replace(st, variables={**st.variables, **dict.fromkeys(assigned)})
+        st = self.drop(st) if st.pending and not _reads_status(node) else st
+        if not may_fail:
+            return [Flow("normal", st, False)]  # `if [[ -t 2 ]]; then c=…; fi`, echo…: no failure
+        return [Flow("normal", st, False), Flow("normal", st, True)]
 
     # -- conditions and lists ------------------------------------------------------------
     def condition(self, node: Node, st: State, why: str) -> list[Flow]:
@@ -1570,23 +1578,10 @@ class Interpreter:
         return _merge(out)
 
     def source(self, node: Command, args: tuple[Word, ...], st: State) -> list[Flow]:
-        if not args:
+        found = self.source_target(args, st) if args else None
+        if found is None:
             return [Flow("normal", st, False)]
-        text = args[0].literal
-        current_dir = Path(st.current_file).parent if st.current_file else self.entry.parent
-        path, why = resolve_source(text, current_dir, self.root)
-        if path is None and st.cwd and text and not text.startswith("/"):
-            # bash reads a relative `source` path from the working directory
-            in_cwd, _ = resolve_source(str(Path(st.cwd) / text), current_dir, self.root)
-            path, why = (in_cwd, None) if in_cwd is not None else (path, why)
-        if path is None:
-            self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {why}")
-            return [Flow("normal", st, False)]
-        try:
-            loaded = self.loader.load(path)
-        except OrderlintError as exc:
-            self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {exc}")
-            return [Flow("normal", st, False)]
+        path, loaded = found
         if sum(1 for c in st.calls if c.function == f"source {path}") >= 1 or len(st.calls) >= MAX_CALL_DEPTH:
             return [Flow("normal", st, False)]
         self.files_read.add(str(path))
@@ -1600,6 +1595,24 @@ class Interpreter:
             kind = "normal" if f.kind == "return" else f.kind
             out.append(Flow(kind, s, f.failed, f.exempt, f.reason))
         return _merge(out)
+
+    def source_target(self, args: tuple[Word, ...], st: State):
+        """(path, loaded file) that `source ARGS` reads, or None with an OL002 note saying why not."""
+        text = args[0].literal
+        current_dir = Path(st.current_file).parent if st.current_file else self.entry.parent
+        path, why = resolve_source(text, current_dir, self.root)
+        if path is None and st.cwd and text and not text.startswith("/"):
+            # bash reads a relative `source` path from the working directory
+            in_cwd, _ = resolve_source(str(Path(st.cwd) / text), current_dir, self.root)
+            path, why = (in_cwd, None) if in_cwd is not None else (path, why)
+        if path is None:
+            self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {why}")
+            return None
+        try:
+            return path, self.loader.load(path)
+        except OrderlintError as exc:
+            self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {exc}")
+            return None
 
     def rails(self, node: Command, launch: Launch, run: RailsRun, st: State) -> list[Flow]:
         for w in run.dynamic:

@@ -169,7 +169,34 @@ class Opaque:
     why: str = ""
 
 
-Node = Union[Command, Seq, AndOr, Not, Pipeline, Test, If, Case, Loop, Subshell, Background, FunctionDef, Opaque]
+class Inert:
+    """A statement that only runs external commands and sets ordinary variables: no Rails, no
+    other script, nothing of the shell's own machinery (options, traps, `cd`, `exit`, `$?`).
+    Extraction summarises it without building its words: what it runs, sets and reads, whether
+    it writes to stderr and whether it may fail. `full()` builds it when the flow needs more (one
+    of its commands is a function of the script)."""
+
+    __slots__ = ("start", "end", "path", "names", "assigned", "reads", "stderr", "may_fail", "_build", "_full")
+
+    def __init__(self, start: Pos, end: Pos, path: str, names: frozenset[str], assigned: frozenset[str],
+                 reads: frozenset[str], stderr: bool, may_fail: bool, build) -> None:
+        self.start, self.end, self.path = start, end, path
+        self.names, self.assigned, self.reads = names, assigned, reads
+        self.stderr, self.may_fail = stderr, may_fail
+        self._build, self._full = build, None
+
+    def full(self) -> "Node":
+        if self._full is None:
+            self._full = self._build() or Seq((), self.start)
+            self._build = None
+        return self._full
+
+    def __repr__(self) -> str:
+        return f"Inert({self.start.row + 1}:{self.start.col + 1}, runs {sorted(self.names)})"
+
+
+Node = Union[Command, Seq, AndOr, Not, Pipeline, Test, If, Case, Loop, Subshell, Background, FunctionDef, Opaque,
+             Inert]
 
 
 @dataclass(frozen=True, slots=True)
