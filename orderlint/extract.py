@@ -96,6 +96,10 @@ _INDEX_QUERY = """
 (simple_expansion (variable_name) @read)
 (expansion (variable_name) @read)
 (file_redirect) @redirect
+(test_command) @test
+(compound_statement "((") @test
+(negated_command) @not
+(command_substitution) @substitution
 [(heredoc_redirect) (herestring_redirect) (case_statement) (function_definition) (unset_command)
  (declaration_command) (ERROR)] @block
 """
@@ -244,6 +248,8 @@ class _Builder:
         start, end = node.start_byte, node.end_byte
         if NOT_INERT_TEXT.search(self.data, start, end):
             return None
+        if kind == "redirected_statement" and node.child_by_field_name("body") is None:
+            return None  # `> file` alone: nothing to run
         index = self.index
         if index.within("block", start, end):
             return None
@@ -253,6 +259,14 @@ class _Builder:
             if not PLAIN_NAME.fullmatch(text) or text in STATEFUL or text in LAUNCHER_NAMES:
                 return None  # another script, a launcher, the shell's own machinery
             names.add(text)
+        tests = index.within("test", start, end)
+        if tests:
+            names.add("[")  # a test may fail
+            if any(t.start_byte <= c.start_byte < t.end_byte for c in index.within("substitution", start, end)
+                   for t in tests):
+                return None  # the flow runs what a test substitutes
+        if index.within("not", start, end):
+            names.add("!")  # a status turned over may fail
         assigned = set()
         for name in index.within("assign", start, end):
             text = self.text(name).split("[", 1)[0]
@@ -265,7 +279,7 @@ class _Builder:
         reads = frozenset(self.text(n) for n in index.within("read", start, end))
         if any(_is_env_name(r) for r in reads):
             return None  # tests on the environment narrow it
-        stderr = any(self.text(r).replace(" ", "").startswith((">&2", "1>&2"))
+        stderr = any(self.text(r).replace(" ", "").startswith((">&2", "1>&2")) and _redirects_a_command(r)
                      for r in index.within("redirect", start, end))
         return Inert(self.pos(node.start_point), self.pos(node.end_point), self.path, frozenset(names),
                      frozenset(assigned), reads, stderr, self._may_fail(node, 0),
@@ -279,6 +293,11 @@ class _Builder:
         if kind == "command":
             name = node.child_by_field_name("name")
             return name is not None and self.text(name) not in ALWAYS_OK
+        if kind in ("variable_assignment", "variable_assignments"):
+            return False
+        if kind == "declaration_command":  # as a built Command: its words are the names declared
+            words = [c for c in node.children[1:] if c.is_named and c.type != "variable_assignment"]
+            return bool(words) and self.text(words[0]) not in ALWAYS_OK
         if kind == "redirected_statement":
             body = node.child_by_field_name("body")
             return body is None or self._may_fail(body, depth + 1)
@@ -573,6 +592,13 @@ def library_shape(tree: "tree_sitter.Tree", data: bytes) -> bool:
         else:
             return False
     return has_function
+
+
+def _redirects_a_command(redirect) -> bool:
+    """As `redirected` builds it: a redirection counts on a command, not on a list or a block."""
+    parent = redirect.parent
+    body = parent.child_by_field_name("body") if parent is not None else None
+    return body is not None and body.type == "command"
 
 
 def _is_env_name(variable: str) -> bool:
