@@ -32,7 +32,14 @@ from orderlint.rails import (
     load_database_yml,
     split_scope,
 )
-from orderlint.resolve import LoadedScript, ScriptLoader, can_reach_rails, display_path, find_project_root
+from orderlint.resolve import (
+    LoadedScript,
+    ScriptLoader,
+    can_reach_rails,
+    display_path,
+    find_project_root,
+    real_path,
+)
 from orderlint.settings import Settings
 from orderlint.syntax import AndOr, Command, FunctionDef, Seq, Test
 
@@ -169,7 +176,7 @@ class Analyzer:
 
     # -- environments and databases -------------------------------------------------------
     def script_environment(self, path: Path, root: Path) -> EnvSet:
-        absolute = path.resolve()
+        absolute = real_path(path)
         try:
             rel = absolute.relative_to(root)
         except ValueError:
@@ -194,7 +201,7 @@ class Analyzer:
             if not yml.is_file():
                 raise OrderlintError(f"{display_path(yml)}: database-yml not found")
         else:
-            yml = self.find_yml(script.resolve().parent, root)
+            yml = self.find_yml(real_path(script).parent, root)
         if yml is not None:
             if yml not in self.models:
                 model = load_database_yml(yml, display_path(yml))
@@ -224,25 +231,35 @@ class Analyzer:
         errors = list(found.problems) if found else []
         files = list(found.files) if found else []
         loaded: dict[Path, LoadedScript] = {}
-        for f in files:
+        used_by: dict[str, list[str]] = {}
+        runs: list[tuple[Path, LoadedScript, Interpreter, str]] = []
+        # One process: each entry script runs as soon as it is read, on the tree just parsed.
+        # Several: every file is read first, and the workers share the parent's reading.
+        at_once = self.jobs == 1
+        for n, f in enumerate(files, 1):
             try:
-                loaded[f] = self.loader.load(f)
+                ls = loaded[f] = self.loader.load(f, keep_tree=at_once)
             except OrderlintError as exc:
                 errors.append(str(exc))
+                continue
+            if at_once and not is_library(ls):
+                runs.append((f, ls, self._run_one(f, ls, root, used_by), "entry"))
+                self.progress(n, len(files))
+            ls.tree = None
         if stdin is not None:
             name, data = stdin
             path = Path(name)
-            loaded[path] = self.loader.load(path.resolve(), data=data, display=name)
+            ls = loaded[path] = self.loader.load(path.resolve(), data=data, display=name)
+            if at_once and not is_library(ls):
+                runs.append((path, ls, self._run_one(path, ls, root, used_by), "entry"))
         diagnostics: list[Diagnostic] = []
         parsed = {ls.parsed.path: ls.parsed for ls in loaded.values()}
 
         entries = [(p, ls) for p, ls in loaded.items() if not is_library(ls)]
         libraries = {ls.parsed.path: (p, ls) for p, ls in loaded.items() if is_library(ls)}
-        used_by: dict[str, list[str]] = {}
-        runs: list[tuple[Path, LoadedScript, Interpreter, str]] = []
-
-        for path, ls, interp in self._run_entries(entries, root, used_by):
-            runs.append((path, ls, interp, "entry"))
+        if not at_once:
+            for path, ls, interp in self._run_entries(entries, root, used_by):
+                runs.append((path, ls, interp, "entry"))
         for shown, (path, ls) in libraries.items():
             if shown in used_by:
                 continue
@@ -306,14 +323,18 @@ class Analyzer:
             if done is not None:
                 return done
         out = []
-        from orderlint.parallel import EntryRun
-
         for n, (path, ls) in enumerate(entries, 1):
-            # Only what the rest reads is kept: the interpreter's caches would grow with the tree.
-            out.append((path, ls, EntryRun.of(self.run_entry(path, ls, root, used_by))))
-            self.loader.trim()  # memory stays flat: only recently extracted files keep their syntax
+            out.append((path, ls, self._run_one(path, ls, root, used_by)))
             self.progress(n, len(entries))
         return out
+
+    def _run_one(self, path: Path, ls: LoadedScript, root: Path, used_by: dict[str, list[str]]):
+        from orderlint.parallel import EntryRun
+
+        # Only what the rest reads is kept: the interpreter's caches would grow with the tree.
+        run = EntryRun.of(self.run_entry(path, ls, root, used_by))
+        self.loader.trim()  # memory stays flat: only recently extracted files keep their syntax
+        return run
 
     def _interpreter(self, path: Path, ls: LoadedScript, root: Path, used_by: dict[str, list[str]]) -> Interpreter:
         entry_shown = ls.parsed.path

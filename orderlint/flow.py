@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 from orderlint.extract import ALWAYS_OK, DECLARATIONS, STATEFUL, parse_nested
 from orderlint.launch import LAUNCHERS, Launch, RailsRun, ShellRun, classify, is_rails_runner, rails_environment
 from orderlint.model import OrderlintError, Pos
-from orderlint.resolve import ScriptLoader, display_path, resolve_source
+from orderlint.resolve import ScriptLoader, display_path, real_path, resolve_source
 from orderlint.syntax import (
     AndOr,
     Background,
@@ -1428,7 +1428,7 @@ class Interpreter:
             Path(st.current_file or self.entry).parent / first]
         for candidate in candidates:
             try:
-                real = candidate.resolve()
+                real = real_path(candidate)
                 real.relative_to(self.root)
             except (OSError, RuntimeError, ValueError):
                 continue

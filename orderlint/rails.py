@@ -158,7 +158,12 @@ def load_database_yml(path: Path, display: str) -> DatabaseModel:
     except OSError as exc:
         raise OrderlintError(f"{display}: cannot read ({exc.strerror})") from None
     try:
-        data = yaml.safe_load(_neutralize_erb(text))
+        # yaml.safe_load, with the C loader when libyaml is there (ten times faster): plain data only.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(_neutralize_erb(text))
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

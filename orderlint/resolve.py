@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from orderlint.extract import build_script, library_shape
@@ -22,6 +23,12 @@ KEEP_BUILT = 200  # extracted files kept between entry scripts (libraries source
 # Sourced paths looked for and not found, for the run cache (a file created there later
 # changes the results).
 MISSING: set[Path] = set()
+
+
+@lru_cache(maxsize=1 << 16)
+def real_path(path: Path) -> Path:
+    """Path.resolve, once per path in a process: thousands of scripts name the same few files."""
+    return path.resolve()
 
 
 def find_project_root(start: Path) -> Path:
@@ -49,16 +56,17 @@ class LoadedScript:
     """A file read and parsed; its syntax is extracted when the flow stage first asks for it
     (most shell scripts on a machine can never run a Rails task and are never extracted)."""
 
-    __slots__ = ("parsed", "absolute", "library", "_script", "truncated_rows", "on_build")
+    __slots__ = ("parsed", "absolute", "library", "_script", "truncated_rows", "on_build", "tree")
 
     def __init__(self, parsed: ParsedFile, absolute: Path, library: bool, script: Script | None = None,
-                 on_build=None) -> None:
+                 on_build=None, tree=None) -> None:
         self.parsed = parsed
         self.absolute = absolute
         self.library = library
         self._script = script
         self.truncated_rows: tuple[int, ...] | None = script.truncated_rows if script is not None else None
         self.on_build = on_build
+        self.tree = tree  # the tree read parsed, kept when the file is extracted next (no second parse)
 
     @property
     def built(self) -> bool:
@@ -67,7 +75,8 @@ class LoadedScript:
     @property
     def script(self) -> Script:
         if self._script is None:
-            self._script = build_script(self.parsed.path, self.parsed.data, parse_tree(self.parsed.data))
+            tree, self.tree = self.tree, None
+            self._script = build_script(self.parsed.path, self.parsed.data, tree or parse_tree(self.parsed.data))
             self.truncated_rows = self._script.truncated_rows
             if self.on_build is not None:
                 self.on_build(self)
@@ -89,8 +98,11 @@ class ScriptLoader:
         """Every file this loader was asked for, read or not: what a cached run depends on."""
         return list(self._cache)
 
-    def load(self, path: Path, data: bytes | None = None, display: str | None = None) -> LoadedScript:
-        key = path.resolve() if data is None else path
+    def load(self, path: Path, data: bytes | None = None, display: str | None = None,
+             keep_tree: bool = False) -> LoadedScript:
+        """`keep_tree`: the caller extracts the file right away (else trees of a whole run would
+        pile up; the file is parsed again when extracted)."""
+        key = real_path(path) if data is None else path
         cached = self._cache.get(key)
         if isinstance(cached, LoadedScript):
             return cached
@@ -109,7 +121,8 @@ class ScriptLoader:
         parsed = parse_file(shown, data)
         library = library_shape(parsed.tree, parsed.data)
         # Extracted when the flow first asks (trees are big: parsed again then); see `trim`.
-        loaded = LoadedScript(parsed.without_tree(), key, library, on_build=self._built_now)
+        loaded = LoadedScript(parsed.without_tree(), key, library, on_build=self._built_now,
+                              tree=parsed.tree if keep_tree else None)
         self._cache[key] = loaded
         return loaded
 
@@ -154,7 +167,7 @@ def resolve_source(text: str | None, current_dir: Path, root: Path) -> tuple[Pat
     if not candidate.is_absolute():
         candidate = current_dir / candidate
     try:
-        real = candidate.resolve()
+        real = real_path(candidate)
     except (OSError, RuntimeError, ValueError):
         return None, f"`{text}` cannot be resolved (symlink loop or invalid name)"
     try:
