@@ -59,7 +59,7 @@ check_app = typer.Typer(add_completion=False, rich_markup_mode=None, context_set
                         "environments, database separation.\n\nPATHS default to ops/. Also: "
                         "`orderlint rules` lists the rules, `orderlint rule OL201` explains one.")
 def check(
-    paths: List[Path] = typer.Argument(None, help="Files or folders to check (default: ops/, or `paths` from "
+    paths: List[str] = typer.Argument(None, help="Files or folders to check (default: ops/, or `paths` from "
                                                   "the configuration). `-` reads a script from stdin."),
     output_format: Optional[OutputFormat] = typer.Option(None, "--format", "-f", help="Output format "
                                                          "(default: text; github under GITHUB_ACTIONS=true)."),
@@ -106,7 +106,7 @@ def check(
             if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
                 raise fail(f"{given}: {exc.strerror or exc}") from None
     options = Options(
-        paths=tuple(paths or ()), output_format=output_format.value if output_format else None, output=output,
+        paths=tuple(Path(p) for p in paths or ()), output_format=output_format.value if output_format else None, output=output,
         json_output=json_output, sarif_output=sarif_output, markdown_output=markdown_output, lang=lang.value,
         date=date, select=_split_codes(select) if select is not None else None,
         ignore=_split_codes(ignore) if ignore is not None else None, fail_level=fail_level,

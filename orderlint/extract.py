@@ -116,26 +116,59 @@ def _index_query():
 
 
 class _Index:
-    """What tree-sitter found in a file, by kind, sorted by position: looked up by byte range."""
+    """What tree-sitter found in a file, by kind and sorted by position, looked up by byte range;
+    and `blockers`, every position that keeps the statement around it from being inert."""
 
-    __slots__ = ("starts", "nodes")
+    __slots__ = ("starts", "nodes", "texts", "blockers")
 
-    def __init__(self, root) -> None:
+    def __init__(self, root, data: bytes) -> None:
         import tree_sitter
 
         found = tree_sitter.QueryCursor(_index_query()).captures(root)
         self.starts: dict[str, list[int]] = {}
         self.nodes: dict[str, list] = {}
+        self.texts: dict[str, list[str]] = {}
         for kind, nodes in found.items():
             nodes.sort(key=lambda n: n.start_byte)
             self.nodes[kind] = nodes
             self.starts[kind] = [n.start_byte for n in nodes]
+            if kind in ("name", "assign", "read"):
+                self.texts[kind] = [data[n.start_byte:n.end_byte].decode("utf-8", "replace") for n in nodes]
+        blockers = [m.start() for m in NOT_INERT_TEXT.finditer(data)]
+        blockers += self.starts.get("block", ())
+        # another script, a launcher, the shell's own machinery
+        blockers += (at for at, name in zip(self.starts.get("name", ()), self.texts.get("name", ()))
+                     if not PLAIN_NAME.fullmatch(name) or name in STATEFUL or name in LAUNCHER_NAMES)
+        # the environment's name: assigned, or read (tests on it narrow the environment)
+        for kind in ("assign", "read"):
+            blockers += (at for at, name in zip(self.starts.get(kind, ()), self.texts.get(kind, ()))
+                         if _is_env_name(name.split("[", 1)[0]))
+        for test in self.nodes.get("test", ()):  # the flow runs what a test substitutes
+            blockers += self.starts_within("substitution", test.start_byte, test.end_byte)
+        blockers.sort()
+        self.blockers = blockers
 
-    def within(self, kind: str, start: int, end: int) -> list:
+    def _range(self, kind: str, start: int, end: int) -> tuple[int, int]:
         starts = self.starts.get(kind)
         if not starts:
-            return []
-        return self.nodes[kind][bisect_left(starts, start):bisect_left(starts, end)]
+            return 0, 0
+        return bisect_left(starts, start), bisect_left(starts, end)
+
+    def within(self, kind: str, start: int, end: int) -> list:
+        i, j = self._range(kind, start, end)
+        return self.nodes[kind][i:j] if j > i else []
+
+    def texts_within(self, kind: str, start: int, end: int) -> list[str]:
+        i, j = self._range(kind, start, end)
+        return self.texts[kind][i:j] if j > i else []
+
+    def starts_within(self, kind: str, start: int, end: int) -> list[int]:
+        i, j = self._range(kind, start, end)
+        return self.starts[kind][i:j] if j > i else []
+
+    def blocked(self, start: int, end: int) -> bool:
+        i = bisect_left(self.blockers, start)
+        return i < len(self.blockers) and self.blockers[i] < end
 
 
 class _Builder:
@@ -246,44 +279,25 @@ class _Builder:
         if kind not in INERT_CANDIDATES:
             return None
         start, end = node.start_byte, node.end_byte
-        if NOT_INERT_TEXT.search(self.data, start, end):
+        index = self.index
+        if index.blocked(start, end):
             return None
         if kind == "redirected_statement" and node.child_by_field_name("body") is None:
             return None  # `> file` alone: nothing to run
-        index = self.index
-        if index.within("block", start, end):
-            return None
-        names = set()
-        for name in index.within("name", start, end):
-            text = self.text(name)
-            if not PLAIN_NAME.fullmatch(text) or text in STATEFUL or text in LAUNCHER_NAMES:
-                return None  # another script, a launcher, the shell's own machinery
-            names.add(text)
-        tests = index.within("test", start, end)
-        if tests:
-            names.add("[")  # a test may fail
-            if any(t.start_byte <= c.start_byte < t.end_byte for c in index.within("substitution", start, end)
-                   for t in tests):
-                return None  # the flow runs what a test substitutes
-        if index.within("not", start, end):
-            names.add("!")  # a status turned over may fail
-        assigned = set()
-        for name in index.within("assign", start, end):
-            text = self.text(name).split("[", 1)[0]
-            if _is_env_name(text):
-                return None
-            assigned.add(text)
+        assigned = {name.split("[", 1)[0] for name in index.texts_within("assign", start, end)}
         if assigned and (kind == "command" or kind == "redirected_statement" and (
                 node.child_by_field_name("body") or node).type == "command"):
             return None  # `X=1` and `X=1 cmd` keep their value: the flow reads it
-        reads = frozenset(self.text(n) for n in index.within("read", start, end))
-        if any(_is_env_name(r) for r in reads):
-            return None  # tests on the environment narrow it
+        names = set(index.texts_within("name", start, end))
+        if index.starts_within("test", start, end):
+            names.add("[")  # a test may fail
+        if index.starts_within("not", start, end):
+            names.add("!")  # a status turned over may fail
         stderr = any(self.text(r).replace(" ", "").startswith((">&2", "1>&2")) and _redirects_a_command(r)
                      for r in index.within("redirect", start, end))
         return Inert(self.pos(node.start_point), self.pos(node.end_point), self.path, frozenset(names),
-                     frozenset(assigned), reads, stderr, self._may_fail(node, 0),
-                     lambda: self.statement(node, depth))
+                     frozenset(assigned), frozenset(index.texts_within("read", start, end)), stderr,
+                     self._may_fail(node, 0), lambda: self.statement(node, depth))
 
     def _may_fail(self, node, depth: int) -> bool:
         """As flow's _may_fail on the built statement: can it end with a failure status?"""
@@ -610,7 +624,7 @@ def _is_env_name(variable: str) -> bool:
 
 
 def build_script(path: str, data: bytes, tree: "tree_sitter.Tree") -> Script:
-    builder = _Builder(path, data, Pos(0, 0), _Index(tree.root_node))
+    builder = _Builder(path, data, Pos(0, 0), _Index(tree.root_node, data))
     body = builder.block(tree.root_node.children, Pos(0, 0), 0)
     return Script(path, body, truncated_rows=tuple(builder.truncated))
 
