@@ -629,7 +629,7 @@ def build_script(path: str, data: bytes, tree: "tree_sitter.Tree") -> Script:
     return Script(path, body, truncated_rows=tuple(builder.truncated))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)  # the same string runs from many call sites; bounded, memory stays flat
 def parse_nested(path: str, text: str, origin: Pos) -> Seq:
     """Parse shell found in a string or heredoc; positions land where the text was written."""
     data = text.encode("utf-8", "surrogateescape")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -41,7 +42,7 @@ class ParsedFile:
     data: bytes  # normalized; cut before the first line holding a NUL byte
     _tree: "tree_sitter.Tree | None"  # dropped once extracted (memory): `tree` parses again on demand
     error_rows: tuple[tuple[int, int], ...]  # 0-based (first row, last row) of each unparsed region
-    line_starts: tuple[int, ...] = ()
+    line_starts: "array[int] | tuple[int, ...]" = ()
     binary_from: int | None = None  # 0-based row of the first NUL byte: binary data from there on
 
     @property
@@ -66,14 +67,15 @@ class ParsedFile:
         return len(self.data[start:start + pos.col].decode("utf-8", "replace")) + 1
 
 
-def line_starts(data: bytes) -> tuple[int, ...]:
-    starts = [0]
+def line_starts(data: bytes) -> "array[int]":
+    """Offsets of the lines, packed (four bytes a line: kept for every file of a run)."""
+    starts = array("L", [0])
     find = data.find
     at = find(b"\n")
     while at >= 0:
         starts.append(at + 1)
         at = find(b"\n", at + 1)
-    return tuple(starts)
+    return starts
 
 
 def error_regions(tree: "tree_sitter.Tree") -> tuple[tuple[int, int], ...]:

@@ -25,7 +25,7 @@ KEEP_BUILT = 200  # extracted files kept between entry scripts (libraries source
 MISSING: set[Path] = set()
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1024)
 def real_path(path: Path) -> Path:
     """Path.resolve, once per path in a process: thousands of scripts name the same few files."""
     return path.resolve()
