@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from orderlint.launch import LAUNCHERS, SHELLS
@@ -295,9 +295,13 @@ class _Builder:
             names.add("!")  # a status turned over may fail
         stderr = any(self.text(r).replace(" ", "").startswith((">&2", "1>&2")) and _redirects_a_command(r)
                      for r in index.within("redirect", start, end))
+        command = node.child_by_field_name("body") if kind == "redirected_statement" else node
+        name = command.child_by_field_name("name") if command is not None and command.type == "command" else None
         return Inert(self.pos(node.start_point), self.pos(node.end_point), self.path, frozenset(names),
                      frozenset(assigned), frozenset(index.texts_within("read", start, end)), stderr,
-                     self._may_fail(node, 0), lambda: self.statement(node, depth))
+                     self._may_fail(node, 0), partial(_statement_again, self.path, self.data, start, end,
+                                                      self.pos(node.start_point)),
+                     self.text(name) if name is not None else None)
 
     def _may_fail(self, node, depth: int) -> bool:
         """As flow's _may_fail on the built statement: can it end with a failure status?"""
@@ -606,6 +610,13 @@ def library_shape(tree: "tree_sitter.Tree", data: bytes) -> bool:
         else:
             return False
     return has_function
+
+
+def _statement_again(path: str, data: bytes, start: int, end: int, origin: Pos) -> Node | None:
+    """An inert statement built whole, from its text: holding on to the file's tree for the few
+    that are ever needed would keep every tree of a run alive."""
+    body = parse_nested(path, data[start:end].decode("utf-8", "surrogateescape"), origin)
+    return body.items[0] if len(body.items) == 1 else body
 
 
 def _redirects_a_command(redirect) -> bool:

@@ -612,6 +612,7 @@ class Interpreter:
         self._inert_vars: dict[int, frozenset[str]] = {}
         self._inert_fails: dict[int, bool] = {}
         self._reads_cache: dict[int, frozenset[str]] = {}
+        self._functions_summarised: dict[int, tuple | None] = {}
         self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
         self.deferred: dict[int, Fate] = {}  # handled failures whose saved status may still be returned
         self.capture_reason: dict[int, tuple[str, str]] = {}  # why a captured status is lost, and the fix
@@ -748,10 +749,17 @@ class Interpreter:
         if self.steps > STEP_BUDGET and isinstance(node, (Loop, If, Case)):
             return [Flow("normal", self.drop(st), False), Flow("normal", st, True)]  # out of budget: summarised
         if type(node) is Inert:
-            if any(name in st.functions for name in node.names) or (st.status_vars and
-                                                                     node.reads & st.status_vars.keys()):
+            if st.status_vars and node.reads & st.status_vars.keys():
                 return self.ev(node.full(), st)
-            return self._summarised(node, st, node.names, node.assigned, node.stderr, node.may_fail)
+            if not any(name in st.functions for name in node.names):
+                return self._summarised(node, st, node.names, node.assigned, node.stderr, node.may_fail)
+            fn = st.functions.get(node.call) if node.call is not None else None
+            inner = self._function_summary(fn) if fn is not None and not st.remote else None
+            if inner is None or any(name in st.functions for name in inner[0] | (node.names - {node.call})):
+                return self.ev(node.full(), st)
+            # `log_info "…"`: a function that only runs external commands is summarised like them
+            return self._summarised(node, st, node.names | inner[0], node.assigned | inner[1],
+                                    node.stderr or inner[2], inner[3])
         inert = self._inert_names(node)
         if inert is not None and not any(name in st.functions for name in inert[0]) and not (
                 st.status_vars and self._inert_vars[id(node)] & st.status_vars.keys()):
@@ -786,6 +794,16 @@ class Interpreter:
         if isinstance(node, Opaque):
             return [Flow("normal", st, False), Flow("normal", st, True)]
         return [Flow("normal", st, False)]
+
+    def _function_summary(self, fn: FunctionDef) -> tuple[frozenset[str], frozenset[str], bool, bool] | None:
+        """(commands, variables set, writes to stderr, may fail) of a function whose body only
+        runs external commands; None for any other function."""
+        key = id(fn)
+        if key not in self._functions_summarised:
+            inert = self._inert_names(fn.body)
+            self._functions_summarised[key] = None if inert is None else (
+                inert[0], inert[1], self._inert_messages[id(fn.body)], self._inert_fails[id(fn.body)])
+        return self._functions_summarised[key]
 
     def _summarised(self, node: Node, st: State, names: frozenset[str], assigned: frozenset[str], stderr: bool,
                     may_fail: bool) -> list[Flow]:

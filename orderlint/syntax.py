@@ -176,13 +176,15 @@ class Inert:
     it writes to stderr and whether it may fail. `full()` builds it when the flow needs more (one
     of its commands is a function of the script)."""
 
-    __slots__ = ("start", "end", "path", "names", "assigned", "reads", "stderr", "may_fail", "_build", "_full")
+    __slots__ = ("start", "end", "path", "names", "assigned", "reads", "stderr", "may_fail", "call", "_build",
+                 "_full")
 
     def __init__(self, start: Pos, end: Pos, path: str, names: frozenset[str], assigned: frozenset[str],
-                 reads: frozenset[str], stderr: bool, may_fail: bool, build) -> None:
+                 reads: frozenset[str], stderr: bool, may_fail: bool, build, call: str | None = None) -> None:
         self.start, self.end, self.path = start, end, path
         self.names, self.assigned, self.reads = names, assigned, reads
         self.stderr, self.may_fail = stderr, may_fail
+        self.call = call  # the name it runs when it is one simple command: `log_info "…" >&2`
         self._build, self._full = build, None
 
     def full(self) -> "Node":
