@@ -403,7 +403,7 @@ def _descendants(node):
         if isinstance(n, tuple):
             stack.extend(reversed(n))
         elif hasattr(n, "__dataclass_fields__") and not isinstance(n, (Word, Pos)):
-            stack.extend(reversed([getattr(n, f) for f in n.__dataclass_fields__]))
+            stack.extend(reversed([getattr(n, f) for f in n.__dataclass_fields__ if f != "summary"]))
 
 
 def _node_path(node) -> str | None:
@@ -504,6 +504,23 @@ def _inert_command_names(node) -> tuple[frozenset[str], frozenset[str]] | None:
         else:  # case, functions, background jobs, unparsed regions: follow them
             return None
     return frozenset(names), frozenset(assigned)
+
+
+COMPOUND = frozenset({If, Loop, Case, Seq, AndOr, Pipeline, Subshell, Not})
+_NOT_INERT = (None,)
+
+
+def _summary(node) -> tuple | None:
+    """(commands, variables set, writes to stderr, variables read, may fail) of a compound
+    command that only runs external commands, else None; kept on the node, which every entry
+    script running the same library shares."""
+    found = node.summary
+    if found is None:
+        inert = _inert_command_names(node)
+        found = _NOT_INERT if inert is None else (
+            inert[0], inert[1], _writes_to_stderr(node), _variables_read(node), _may_fail(node))
+        object.__setattr__(node, "summary", found)
+    return None if found is _NOT_INERT else found
 
 
 def _breaks_out(node) -> bool:
@@ -607,12 +624,7 @@ class Interpreter:
         self.files_read: set[str] = set()
         self.background_reason: dict[int, str] = {}
         self._at_cache: dict[int, str] = {}
-        self._inert: dict[int, tuple[frozenset[str], frozenset[str]] | None] = {}
-        self._inert_messages: dict[int, bool] = {}
-        self._inert_vars: dict[int, frozenset[str]] = {}
-        self._inert_fails: dict[int, bool] = {}
         self._reads_cache: dict[int, frozenset[str]] = {}
-        self._functions_summarised: dict[int, tuple | None] = {}
         self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
         self.deferred: dict[int, Fate] = {}  # handled failures whose saved status may still be returned
         self.capture_reason: dict[int, tuple[str, str]] = {}  # why a captured status is lost, and the fix
@@ -633,20 +645,6 @@ class Interpreter:
                 fate = Fate(outcome, reason, fallback, fix)
                 if fate not in ex.fates:
                     ex.fates.append(fate)
-
-    def _inert_names(self, node: Node) -> tuple[frozenset[str], frozenset[str]] | None:
-        """(command names, variables set) of a compound command that only runs external commands."""
-        key = id(node)
-        if key in self._inert:
-            return self._inert[key]
-        names = _inert_command_names(node) if isinstance(node, (If, Loop, Case, Seq, AndOr, Pipeline, Subshell,
-                                                                    Not)) else None
-        self._inert[key] = names
-        if names is not None:
-            self._inert_messages[key] = _writes_to_stderr(node)
-            self._inert_vars[key] = _variables_read(node)
-            self._inert_fails[key] = _may_fail(node)
-        return names
 
     def at(self, node: Node) -> str:
         key = id(node)
@@ -760,11 +758,10 @@ class Interpreter:
             # `log_info "…"`: a function that only runs external commands is summarised like them
             return self._summarised(node, st, node.names | inner[0], node.assigned | inner[1],
                                     node.stderr or inner[2], inner[3])
-        inert = self._inert_names(node)
+        inert = _summary(node) if type(node) in COMPOUND else None
         if inert is not None and not any(name in st.functions for name in inert[0]) and not (
-                st.status_vars and self._inert_vars[id(node)] & st.status_vars.keys()):
-            key = id(node)
-            return self._summarised(node, st, inert[0], inert[1], self._inert_messages[key], self._inert_fails[key])
+                st.status_vars and inert[3] & st.status_vars.keys()):
+            return self._summarised(node, st, inert[0], inert[1], inert[2], inert[4])
         if isinstance(node, Command):
             return self.command(node, st)
         if isinstance(node, Seq):
@@ -798,12 +795,8 @@ class Interpreter:
     def _function_summary(self, fn: FunctionDef) -> tuple[frozenset[str], frozenset[str], bool, bool] | None:
         """(commands, variables set, writes to stderr, may fail) of a function whose body only
         runs external commands; None for any other function."""
-        key = id(fn)
-        if key not in self._functions_summarised:
-            inert = self._inert_names(fn.body)
-            self._functions_summarised[key] = None if inert is None else (
-                inert[0], inert[1], self._inert_messages[id(fn.body)], self._inert_fails[id(fn.body)])
-        return self._functions_summarised[key]
+        inert = _summary(fn.body) if type(fn.body) in COMPOUND else None
+        return None if inert is None else (inert[0], inert[1], inert[2], inert[4])
 
     def _summarised(self, node: Node, st: State, names: frozenset[str], assigned: frozenset[str], stderr: bool,
                     may_fail: bool) -> list[Flow]:

@@ -34,12 +34,15 @@ class Word:
     # line so columns still map) and where it starts; None when the word is not one string.
     script: str | None = None
     script_start: Pos | None = None
+    _literal: object = field(default=..., compare=False, repr=False)  # `...`: not computed yet
 
     @property
     def literal(self) -> str | None:
-        if all(p.kind == "lit" for p in self.parts):
-            return "".join(p.text for p in self.parts)
-        return None
+        found = self._literal
+        if found is ...:
+            found = "".join(p.text for p in self.parts) if all(p.kind == "lit" for p in self.parts) else None
+            object.__setattr__(self, "_literal", found)  # asked for again and again by the flow
+        return found  # type: ignore[return-value]
 
     @property
     def substitutions(self) -> tuple["Node", ...]:
@@ -79,6 +82,7 @@ class Command:
 class Seq:
     items: tuple["Node", ...]
     start: Pos
+    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +91,21 @@ class AndOr:
     op: str  # "&&" | "||"
     right: "Node"
     start: Pos
+    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
     body: "Node"
     start: Pos
+    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
 class Pipeline:
     stages: tuple["Node", ...]
     start: Pos
+    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,7 @@ class If:
     clauses: tuple[tuple["Node", "Node"], ...]  # (condition, body) for if and each elif
     orelse: "Node | None"
     start: Pos
+    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +137,7 @@ class Case:
     subject: Word
     items: tuple[CaseItem, ...]
     start: Pos
+    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +147,14 @@ class Loop:
     body: "Node"
     start: Pos
     items: tuple[Word, ...] | None = None  # for … in ITEMS
+    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
 class Subshell:
     body: "Node"
     start: Pos
+    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
