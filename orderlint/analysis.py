@@ -22,8 +22,8 @@ from orderlint.flow import (
     normalize_env,
 )
 from orderlint.model import Diagnostic, OrderlintError, Related, Severity
-from orderlint.parse import ParsedFile
-from orderlint.reach import may_reach_rails, names_task
+from orderlint.parse import ParsedFile, parse_tree
+from orderlint.reach import may_reach_rails, names_task, runs_other_code
 from orderlint.rails import (
     DatabaseModel,
     databases_touched,
@@ -309,6 +309,10 @@ class Analyzer:
         if can_reach_rails(ls.parsed.data):
             st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
             if not names_task(ls.parsed.data):
+                tree, ls.tree = ls.tree or parse_tree(ls.parsed.data), None
+                if not runs_other_code(tree, ls.parsed.data):
+                    return interp  # nothing to follow: no task, nothing to say
+                ls.tree = tree
                 if not may_reach_rails(interp, ls.script.body, st):
                     return interp  # with the notes on what it could not follow
                 interp = self._interpreter(path, ls, root, used_by)

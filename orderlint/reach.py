@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from orderlint.extract import parse_nested
 from orderlint.flow import Interpreter, State, replace
@@ -42,6 +43,34 @@ MAX_DEPTH = 200  # deeper than this, the flow (which summarises) decides
 
 def names_task(data: bytes) -> bool:
     return MAY_NAME_TASK.search(data) is not None
+
+
+# Commands that may read or run another file: `source`, a shell, a launcher, `exec`, `eval`.
+_FOLLOWS = frozenset({"source", ".", "exec", "eval", "command", "builtin"})
+
+
+def runs_other_code(tree, data: bytes) -> bool:
+    """Whether any command of the file may read or run another file (or a string as shell):
+    a path or an expansion as its name, `source`, a shell or a launcher. Most scripts that
+    merely mention `./configure` or `x.sh` in a comment or a message run nothing of the kind."""
+    import tree_sitter
+
+    from orderlint.extract import LAUNCHER_NAMES, PLAIN_NAME
+
+    found = tree_sitter.QueryCursor(_command_names()).captures(tree.root_node).get("name", ())
+    for node in found:
+        name = data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        if name in _FOLLOWS or name in LAUNCHER_NAMES or not PLAIN_NAME.fullmatch(name):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _command_names():
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Query(tree_sitter.Language(tree_sitter_bash.language()), "(command_name) @name")
 
 
 class Reachable(Exception):
