@@ -1,6 +1,6 @@
 """orderlint's speed and memory, measured against ShellCheck on the same files in the same run.
 
-    python benchmarks/bench.py                      # everything (about 10 minutes on 2 cores)
+    python benchmarks/bench.py                      # everything (about 8 minutes on 2 cores)
     python benchmarks/bench.py --tree 2000 --skip-growth --shellcheck-sample 300   # quicker
 
 Corpora: the machine's own shell scripts (benchmarks/corpus.py) and a generated ops tree of
