@@ -510,17 +510,26 @@ COMPOUND = frozenset({If, Loop, Case, Seq, AndOr, Pipeline, Subshell, Not})
 _NOT_INERT = (None,)
 
 
-def _summary(node) -> tuple | None:
-    """(commands, variables set, writes to stderr, variables read, may fail) of a compound
+def _summary(node) -> list | None:
+    """[commands, variables set, writes to stderr, variables read, may fail] of a compound
     command that only runs external commands, else None; kept on the node, which every entry
-    script running the same library shares."""
+    script running the same library shares. The last three are found when first asked for
+    (`_detail`): most summaries are only checked against the functions of the script."""
     found = node.summary
     if found is None:
         inert = _inert_command_names(node)
-        found = _NOT_INERT if inert is None else (
-            inert[0], inert[1], _writes_to_stderr(node), _variables_read(node), _may_fail(node))
+        found = _NOT_INERT if inert is None else [inert[0], inert[1], None, None, None]
         object.__setattr__(node, "summary", found)
     return None if found is _NOT_INERT else found
+
+
+_DETAILS = {2: lambda n: _writes_to_stderr(n), 3: lambda n: _variables_read(n), 4: lambda n: _may_fail(n)}
+
+
+def _detail(node, summary: list, index: int):
+    if summary[index] is None:
+        summary[index] = _DETAILS[index](node)
+    return summary[index]
 
 
 def _breaks_out(node) -> bool:
@@ -760,8 +769,8 @@ class Interpreter:
                                     node.stderr or inner[2], inner[3])
         inert = _summary(node) if type(node) in COMPOUND else None
         if inert is not None and not any(name in st.functions for name in inert[0]) and not (
-                st.status_vars and inert[3] & st.status_vars.keys()):
-            return self._summarised(node, st, inert[0], inert[1], inert[2], inert[4])
+                st.status_vars and _detail(node, inert, 3) & st.status_vars.keys()):
+            return self._summarised(node, st, inert[0], inert[1], _detail(node, inert, 2), _detail(node, inert, 4))
         if isinstance(node, Command):
             return self.command(node, st)
         if isinstance(node, Seq):
@@ -795,8 +804,9 @@ class Interpreter:
     def _function_summary(self, fn: FunctionDef) -> tuple[frozenset[str], frozenset[str], bool, bool] | None:
         """(commands, variables set, writes to stderr, may fail) of a function whose body only
         runs external commands; None for any other function."""
-        inert = _summary(fn.body) if type(fn.body) in COMPOUND else None
-        return None if inert is None else (inert[0], inert[1], inert[2], inert[4])
+        body = fn.body
+        inert = _summary(body) if type(body) in COMPOUND else None
+        return None if inert is None else (inert[0], inert[1], _detail(body, inert, 2), _detail(body, inert, 4))
 
     def _summarised(self, node: Node, st: State, names: frozenset[str], assigned: frozenset[str], stderr: bool,
                     may_fail: bool) -> list[Flow]:
