@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from orderlint.launch import LAUNCHERS, SHELLS
 from orderlint.model import Pos
-from orderlint.parse import parse_tree
+from orderlint.parse import parse_tree, query
 from orderlint.syntax import (
     AndOr,
     Assign,
@@ -107,14 +107,6 @@ MAX_FAIL_DEPTH = 40
 LAUNCHER_NAMES = frozenset(LAUNCHERS) | frozenset(SHELLS)  # they may run another script of the project
 
 
-@lru_cache(maxsize=1)
-def _index_query():
-    import tree_sitter
-    import tree_sitter_bash
-
-    return tree_sitter.Query(tree_sitter.Language(tree_sitter_bash.language()), _INDEX_QUERY)
-
-
 class _Index:
     """What tree-sitter found in a file, by kind and sorted by position, looked up by byte range;
     and `blockers`, every position that keeps the statement around it from being inert."""
@@ -124,7 +116,7 @@ class _Index:
     def __init__(self, root, data: bytes) -> None:
         import tree_sitter
 
-        found = tree_sitter.QueryCursor(_index_query()).captures(root)
+        found = tree_sitter.QueryCursor(query(_INDEX_QUERY)).captures(root)
         self.starts: dict[str, list[int]] = {}
         self.nodes: dict[str, list] = {}
         self.texts: dict[str, list[str]] = {}

@@ -23,6 +23,15 @@ def _parser() -> "tree_sitter.Parser":
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
 
 
+@lru_cache(maxsize=8)
+def query(source: str) -> "tree_sitter.Query":
+    """A tree-sitter query on bash trees, compiled once per process."""
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Query(tree_sitter.Language(tree_sitter_bash.language()), source)
+
+
 def normalize(data: bytes) -> bytes:
     """Drop a UTF-8 BOM and turn CRLF line ends into LF; line numbers stay those of the file."""
     if data.startswith(BOM):

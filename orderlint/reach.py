@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from orderlint.extract import parse_nested
+from orderlint.extract import LAUNCHER_NAMES, PLAIN_NAME, parse_nested
 from orderlint.flow import Interpreter, State, replace
 from orderlint.launch import classify
 from orderlint.model import OrderlintError
+from orderlint.parse import query
 from orderlint.syntax import (
     AndOr,
     Background,
@@ -55,22 +55,12 @@ def runs_other_code(tree, data: bytes) -> bool:
     merely mention `./configure` or `x.sh` in a comment or a message run nothing of the kind."""
     import tree_sitter
 
-    from orderlint.extract import LAUNCHER_NAMES, PLAIN_NAME
-
-    found = tree_sitter.QueryCursor(_command_names()).captures(tree.root_node).get("name", ())
+    found = tree_sitter.QueryCursor(query("(command_name) @name")).captures(tree.root_node).get("name", ())
     for node in found:
         name = data[node.start_byte:node.end_byte].decode("utf-8", "replace")
         if name in _FOLLOWS or name in LAUNCHER_NAMES or not PLAIN_NAME.fullmatch(name):
             return True
     return False
-
-
-@lru_cache(maxsize=1)
-def _command_names():
-    import tree_sitter
-    import tree_sitter_bash
-
-    return tree_sitter.Query(tree_sitter.Language(tree_sitter_bash.language()), "(command_name) @name")
 
 
 class Reachable(Exception):
