@@ -163,9 +163,40 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {n:6d} scripts: {r:5d} MB, {s:6.1f} s")
             figures["memory_growth_mb"] = growth
     shutil.rmtree(cache_dir, ignore_errors=True)
+    print("\nTargets:")
+    for line_ in targets(figures):
+        print(f"  {line_}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
+
+
+def targets(figures: dict) -> list[str]:
+    """Each target orderlint aims at, with the figure measured and whether it is met."""
+    out = []
+
+    def check(what: str, value, ok: bool) -> None:
+        out.append(f"{'met    ' if ok else 'NOT met'}  {what}: {value}")
+
+    check("orderlint --version under 150 ms", f"{figures['version_ms']} ms", figures["version_ms"] < 150)
+    for name in ("machine", "tree"):
+        fig = figures.get(name)
+        if fig:
+            check(f"{name}: at least 3 MB/s on one core", f"{fig['mb_per_s']} MB/s", fig["mb_per_s"] >= 3)
+            check(f"{name}: at least 30x ShellCheck's throughput", f"{fig['ratio']}x", fig["ratio"] >= 30)
+    if "machine" in figures:
+        check("machine: peak memory under 100 MB", f"{figures['machine']['peak_mb']} MB",
+              figures["machine"]["peak_mb"] < 100)
+    if "tree" in figures:
+        check("tree: second run at least 5x faster", f"{figures['tree']['cache_speedup']}x",
+              figures["tree"]["cache_speedup"] >= 5)
+    growth = figures.get("memory_growth_mb")
+    if growth and len(growth) > 1:
+        sizes = sorted(growth)
+        ratio = growth[sizes[-1]] / growth[sizes[0]]
+        check(f"peak memory flat as the tree grows ({sizes[0]} to {sizes[-1]} scripts, within 1.25x)",
+              f"{growth[sizes[0]]} to {growth[sizes[-1]]} MB, {ratio:.2f}x", ratio <= 1.25)
+    return out
 
 
 if __name__ == "__main__":
