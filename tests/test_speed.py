@@ -178,3 +178,16 @@ def test_version_is_fast():
         subprocess.run([sys.executable, "-m", "orderlint", "--version"], capture_output=True, check=True)
         times.append(time.perf_counter() - started)
     assert sorted(times)[2] < 0.5  # 60 ms on the development machine; generous for loaded CI machines
+
+
+def test_benchmark_says_which_targets_are_met():
+    from bench import targets
+
+    figures = {"version_ms": 51, "machine": {"mb_per_s": 3.2, "ratio": 12.0, "peak_mb": 120},
+               "memory_growth_mb": {1250: 70, 10000: 80}}
+    lines = targets(figures)
+    assert "met      orderlint --version under 150 ms: 51 ms" in lines
+    assert "met      machine: at least 3 MB/s on one core: 3.2 MB/s" in lines
+    assert "NOT met  machine: at least 30x ShellCheck's throughput: 12.0x" in lines
+    assert "NOT met  machine: peak memory under 100 MB: 120 MB" in lines
+    assert any(line.startswith("met") and "flat" in line for line in lines)
