@@ -291,8 +291,7 @@ class _Builder:
         name = command.child_by_field_name("name") if command is not None and command.type == "command" else None
         return Inert(self.pos(node.start_point), self.pos(node.end_point), self.path, frozenset(names),
                      frozenset(assigned), frozenset(index.texts_within("read", start, end)), stderr,
-                     self._may_fail(node, 0), partial(_statement_again, self.path, self.data, start, end,
-                                                      self.pos(node.start_point)),
+                     self._may_fail(node, 0), partial(self.statement, node, depth),
                      self.text(name) if name is not None else None)
 
     def _may_fail(self, node, depth: int) -> bool:
@@ -602,13 +601,6 @@ def library_shape(tree: "tree_sitter.Tree", data: bytes) -> bool:
         else:
             return False
     return has_function
-
-
-def _statement_again(path: str, data: bytes, start: int, end: int, origin: Pos) -> Node | None:
-    """An inert statement built whole, from its text: holding on to the file's tree for the few
-    that are ever needed would keep every tree of a run alive."""
-    body = parse_nested(path, data[start:end].decode("utf-8", "surrogateescape"), origin)
-    return body.items[0] if len(body.items) == 1 else body
 
 
 def _redirects_a_command(redirect) -> bool:

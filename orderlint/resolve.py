@@ -19,7 +19,9 @@ from orderlint.parse import ParsedFile, parse_file, parse_tree
 from orderlint.syntax import Script
 
 MAX_SCRIPT_BYTES = 64 * 1024 * 1024
-KEEP_BUILT = 200  # extracted files kept between entry scripts (libraries sourced again and again)
+# Extracted files kept between entry scripts (libraries sourced again and again), with their
+# trees (their inert statements are built from them on demand).
+KEEP_BUILT = 32
 # Sourced paths looked for and not found, for the run cache (a file created there later
 # changes the results).
 MISSING: set[Path] = set()
