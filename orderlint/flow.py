@@ -381,6 +381,8 @@ def describe(node: Node) -> str:
         if node.assigns:
             return node.assigns[0].name + "=…"
         return "command"
+    if type(node) is Inert:
+        return describe(node.full())
     if isinstance(node, Seq):
         return describe(node.items[0]) if len(node.items) == 1 else "{ … }"
     if isinstance(node, Subshell):
@@ -1520,6 +1522,9 @@ class Interpreter:
                 fn = st.functions.get(name) if name else None
                 if fn is not None and self._always_exits(fn.body, st, depth + 1):
                     return True
+            elif type(n) is Inert:
+                if any(name in st.functions for name in n.names):  # `die "…"`
+                    stack.append(n.full())
             elif isinstance(n, Seq):
                 stack.extend(n.items)
             elif isinstance(n, (AndOr,)):

@@ -54,3 +54,33 @@ def test_summary_matches_the_whole_statement(path):
         assert inert.may_fail == _may_fail(whole), where
         assert inert.stderr == _writes_to_stderr(whole), where
         assert {v for v in _variables_read(whole) if v.isidentifier()} <= inert.reads, where
+
+
+# -- what users see around summarised statements ---------------------------------------------
+
+def lint(tmp_path: Path, script: str) -> list[tuple[str, str]]:
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "deploy.sh").write_text(script)
+    proc = subprocess.run([sys.executable, "-m", "orderlint", "ops", "--no-cache", "--format", "json"],
+                          cwd=tmp_path, capture_output=True)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    return [(i["on_failure"], i["on_failure_reason"]) for i in json.loads(proc.stdout)["invocations"]]
+
+
+def test_a_summarised_condition_is_named_by_its_command(tmp_path):
+    script = ("#!/bin/bash\nset -e\nmigrate() {\n  bin/rails db:migrate\n  echo migrated\n}\n"
+              "if migrate; then\n  echo ok\nfi\n")
+    assert lint(tmp_path, script) == [
+        ("continues-silently", "`set -e` is ignored here because `migrate` is called as an `if` condition on line 7")]
+
+
+def test_an_err_trap_that_calls_a_function_that_exits_stops_the_script(tmp_path):
+    script = ("#!/bin/bash\ndie() {\n  echo \"fatal: $*\" >&2\n  exit 1\n}\n"
+              "on_error() {\n  echo failed >&2\n  die \"see the log\"\n}\n"
+              "trap 'on_error' ERR\nbin/rails db:migrate\necho done\n")
+    assert lint(tmp_path, script) == [("aborts", "the `trap … ERR` set on line 10 stops the script when it fails")]
