@@ -178,10 +178,12 @@ def resolve_source(text: str | None, current_dir: Path, root: Path) -> tuple[Pat
         return None, f"`{text}` is outside the project root ({display_path(root) or '.'})"
     if not _is_file(real):
         MISSING.add(real)
-        # Sourced by name, bash also looks in the current directory: the project root here.
-        if "/" not in text:
+        # bash reads a relative path (`source ops/lib/x.sh`) from the current directory, and
+        # also looks there for a bare name: the project root here, where ops scripts are run.
+        if not text.startswith("/"):
             try:
-                alt = (root / text).resolve()
+                alt = real_path(root / text)
+                alt.relative_to(root)
             except (OSError, RuntimeError, ValueError):
                 alt = None
             if alt is not None and _is_file(alt):

@@ -58,3 +58,14 @@ def test_mentions_in_comments_and_messages_run_nothing(tmp_path):
     })
     report = json_report("ops", cwd=str(root))
     assert report["invocations"] == [] and report["diagnostics"] == []
+
+
+def test_a_path_relative_to_the_project_root_is_followed(tmp_path):
+    """bash reads `source ops/lib/db.sh` from the current directory: the root, where ops run."""
+    root = project(tmp_path, {
+        "ops/deploy.sh": "#!/bin/bash\nset -e\nsource ops/lib/db.sh\nmigrate_all\n",
+        "ops/lib/db.sh": "migrate_all() {\n  bin/rails db:migrate\n}\n",
+    })
+    report = json_report("ops", cwd=str(root))
+    assert [(i["task"], i["on_failure"]) for i in report["invocations"]] == [("db:migrate", "aborts")]
+    assert not [d for d in report["diagnostics"] if d["code"] == "OL002"]

@@ -65,6 +65,16 @@ def test_source_through_dotdot_is_not_followed(project, source_line):
     assert_not_followed(report_of(root), "lib.sh")
 
 
+def test_the_project_root_fallback_stays_in_the_root(project):
+    """`source ../outside/lib.sh` is tried from the script's folder, then (as bash reads it from
+    the current directory) from the project root, where it leads out: read from neither."""
+    root, _ = project
+    (root / "ops" / "deploy.sh").write_bytes(b"#!/bin/bash\nsource ../outside/lib.sh\nrun_migrations\n")
+    report = report_of(root)
+    assert report["invocations"] == [] and report["files"] == ["ops/deploy.sh"]
+    assert [d["code"] for d in report["diagnostics"]] == ["OL002"]
+
+
 def test_source_by_absolute_path_is_not_followed(project):
     root, outside = project
     (root / "ops" / "deploy.sh").write_bytes(b"#!/bin/bash\nsource " + str(outside / "lib.sh").encode()
