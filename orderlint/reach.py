@@ -39,6 +39,7 @@ from orderlint.syntax import (
 # Text that may run a Rails task or build its name: the flow decides what it really does.
 MAY_NAME_TASK = re.compile(rb"rails|rake|db:", re.IGNORECASE)
 MAX_DEPTH = 200  # deeper than this, the flow (which summarises) decides
+LEAVES = frozenset({"exit", "return", "break", "continue"})
 
 
 def names_task(data: bytes) -> bool:
@@ -92,8 +93,8 @@ def may_reach_rails(interp: Interpreter, body: Seq, state: State) -> bool:
 def _seq(walk: _Walk, items) -> None:
     for item in items:
         _node(walk, item)
-        if isinstance(item, Command) and item.words and item.words[0].literal == "exit":
-            return  # what follows an unconditional exit never runs
+        if isinstance(item, Command) and item.words and item.words[0].literal in LEAVES:
+            return  # what follows an unconditional exit, return, break or continue never runs
 
 
 def _node(walk: _Walk, node) -> None:

@@ -69,3 +69,12 @@ def test_a_path_relative_to_the_project_root_is_followed(tmp_path):
     report = json_report("ops", cwd=str(root))
     assert [(i["task"], i["on_failure"]) for i in report["invocations"]] == [("db:migrate", "aborts")]
     assert not [d for d in report["diagnostics"] if d["code"] == "OL002"]
+
+
+def test_what_follows_a_return_is_not_walked(tmp_path):
+    root = project(tmp_path, {
+        "ops/tidy.sh": "#!/bin/bash\nload() {\n  return 0\n  source ./ops/missing.sh\n}\nload\n"
+                       "source ./ops/also-missing.sh\n",
+    })
+    report = json_report("ops", cwd=str(root))
+    assert [(d["line"], d["code"]) for d in report["diagnostics"]] == [(7, "OL002")]
