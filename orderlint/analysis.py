@@ -236,22 +236,25 @@ class Analyzer:
         # One process: each entry script runs as soon as it is read, on the tree just parsed.
         # Several: every file is read first, and the workers share the parent's reading.
         at_once = self.jobs == 1
+
+        def read(path: Path, ls: LoadedScript) -> None:
+            loaded[path] = ls
+            if at_once and not is_library(ls):
+                runs.append((path, ls, self._run_one(path, ls, root, used_by), "entry"))
+            ls.tree = None
+
         for n, f in enumerate(files, 1):
             try:
-                ls = loaded[f] = self.loader.load(f, keep_tree=at_once)
+                ls = self.loader.load(f, keep_tree=at_once)
             except OrderlintError as exc:
                 errors.append(str(exc))
                 continue
-            if at_once and not is_library(ls):
-                runs.append((f, ls, self._run_one(f, ls, root, used_by), "entry"))
+            read(f, ls)
+            if at_once:
                 self.progress(n, len(files))
-            ls.tree = None
         if stdin is not None:
             name, data = stdin
-            path = Path(name)
-            ls = loaded[path] = self.loader.load(path.resolve(), data=data, display=name)
-            if at_once and not is_library(ls):
-                runs.append((path, ls, self._run_one(path, ls, root, used_by), "entry"))
+            read(Path(name), self.loader.load(Path(name).resolve(), data=data, display=name, keep_tree=at_once))
         diagnostics: list[Diagnostic] = []
         parsed = {ls.parsed.path: ls.parsed for ls in loaded.values()}
 
@@ -309,10 +312,11 @@ class Analyzer:
         if can_reach_rails(ls.parsed.data):
             st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
             if not names_task(ls.parsed.data):
-                tree, ls.tree = ls.tree or parse_tree(ls.parsed.data), None
-                if not runs_other_code(tree, ls.parsed.data):
+                if ls.tree is None:
+                    ls.tree = parse_tree(ls.parsed.data)  # kept for the extraction that may follow
+                if not runs_other_code(ls.tree, ls.parsed.data):
+                    ls.tree = None
                     return interp  # nothing to follow: no task, nothing to say
-                ls.tree = tree
                 if not may_reach_rails(interp, ls.script.body, st):
                     return interp  # with the notes on what it could not follow
                 interp = self._interpreter(path, ls, root, used_by)

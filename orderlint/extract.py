@@ -11,7 +11,7 @@ from bisect import bisect_left
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
-from orderlint.launch import LAUNCHERS, SHELLS
+from orderlint.launch import LAUNCHERS, SHELLS, is_env_name
 from orderlint.model import Pos
 from orderlint.parse import parse_tree, query
 from orderlint.syntax import (
@@ -91,8 +91,6 @@ PLAIN_NAME = re.compile(r"[\w.+:@%,][\w.+:@%,-]*")
 _INDEX_QUERY = """
 (command_name) @name
 (variable_assignment name: (_) @assign)
-(declaration_command (word) @declared)
-(declaration_command (variable_name) @declared)
 (simple_expansion (variable_name) @read)
 (expansion (variable_name) @read)
 (file_redirect) @redirect
@@ -134,7 +132,7 @@ class _Index:
         # the environment's name: assigned, or read (tests on it narrow the environment)
         for kind in ("assign", "read"):
             blockers += (at for at, name in zip(self.starts.get(kind, ()), self.texts.get(kind, ()))
-                         if _is_env_name(name.split("[", 1)[0]))
+                         if is_env_name(name.split("[", 1)[0]))
         for test in self.nodes.get("test", ()):  # the flow runs what a test substitutes
             blockers += self.starts_within("substitution", test.start_byte, test.end_byte)
         blockers.sort()
@@ -180,6 +178,10 @@ class _Builder:
 
     def text(self, node: "tree_sitter.Node") -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def to_stderr(self, redirect: "tree_sitter.Node") -> bool:
+        """`>&2`, `1>&2`: the command's output goes where warnings go."""
+        return self.text(redirect).replace(" ", "").startswith((">&2", "1>&2"))
 
     # -- statements ----------------------------------------------------------------------
     def block(self, nodes, start: Pos, depth: int) -> Seq:
@@ -274,21 +276,20 @@ class _Builder:
         index = self.index
         if index.blocked(start, end):
             return None
-        if kind == "redirected_statement" and node.child_by_field_name("body") is None:
+        command = node.child_by_field_name("body") if kind == "redirected_statement" else node
+        if command is None:
             return None  # `> file` alone: nothing to run
+        simple = command.type == "command"
         assigned = {name.split("[", 1)[0] for name in index.texts_within("assign", start, end)}
-        if assigned and (kind == "command" or kind == "redirected_statement" and (
-                node.child_by_field_name("body") or node).type == "command"):
+        if assigned and simple:
             return None  # `X=1` and `X=1 cmd` keep their value: the flow reads it
         names = set(index.texts_within("name", start, end))
         if index.starts_within("test", start, end):
             names.add("[")  # a test may fail
         if index.starts_within("not", start, end):
             names.add("!")  # a status turned over may fail
-        stderr = any(self.text(r).replace(" ", "").startswith((">&2", "1>&2")) and _redirects_a_command(r)
-                     for r in index.within("redirect", start, end))
-        command = node.child_by_field_name("body") if kind == "redirected_statement" else node
-        name = command.child_by_field_name("name") if command is not None and command.type == "command" else None
+        stderr = any(self.to_stderr(r) and _redirects_a_command(r) for r in index.within("redirect", start, end))
+        name = command.child_by_field_name("name") if simple else None
         return Inert(self.pos(node.start_point), self.pos(node.end_point), self.path, frozenset(names),
                      frozenset(assigned), frozenset(index.texts_within("read", start, end)), stderr,
                      self._may_fail(node, 0), partial(self.statement, node, depth),
@@ -396,8 +397,7 @@ class _Builder:
             elif child.type == "herestring_redirect":
                 stdin = self.herestring(child, depth) or stdin
             elif child.type == "file_redirect":
-                text = self.text(child).replace(" ", "")
-                to_stderr = to_stderr or text.startswith((">&2", "1>&2"))
+                to_stderr = to_stderr or self.to_stderr(child)
         if body_node is None:
             return None
         body = self.statement(body_node, depth + 1)
@@ -608,14 +608,6 @@ def _redirects_a_command(redirect) -> bool:
     parent = redirect.parent
     body = parent.child_by_field_name("body") if parent is not None else None
     return body is not None and body.type == "command"
-
-
-def _is_env_name(variable: str) -> bool:
-    global _is_env_name
-    from orderlint.flow import is_env_name  # flow builds on this module
-
-    _is_env_name = is_env_name
-    return is_env_name(variable)
 
 
 def build_script(path: str, data: bytes, tree: "tree_sitter.Tree") -> Script:

@@ -20,7 +20,17 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from orderlint.extract import ALWAYS_OK, DECLARATIONS, STATEFUL, parse_nested
-from orderlint.launch import LAUNCHERS, Launch, RailsRun, ShellRun, classify, is_rails_runner, rails_environment
+from orderlint.launch import (
+    ENV_VARIABLES,
+    LAUNCHERS,
+    Launch,
+    RailsRun,
+    ShellRun,
+    classify,
+    is_env_name,
+    is_rails_runner,
+    rails_environment,
+)
 from orderlint.model import OrderlintError, Pos
 from orderlint.resolve import ScriptLoader, display_path, real_path, resolve_source
 from orderlint.syntax import (
@@ -48,8 +58,6 @@ WARNS = "continues-with-warning"
 SILENT = "continues-silently"
 UNKNOWN = "unknown"
 
-ENV_VARIABLES = ("RAILS_ENV", "RACK_ENV")
-ENV_LIKE_VARIABLES = ENV_VARIABLES + ("APP_ENV", "ENVIRONMENT", "DEPLOY_ENV", "TARGET_ENV", "ENV", "STAGE")
 ENV_ALIASES = {
     "dev": "development", "development": "development", "local": "development",
     "test": "test", "testing": "test",
@@ -119,13 +127,6 @@ class IdSet:
 
 
 NO_IDS = IdSet()
-
-
-def is_env_name(variable: str) -> bool:
-    """RAILS_ENV, DEPLOY_ENV, target_env, env, ENVIRONMENT, STAGE…: a variable naming the environment."""
-    lowered = variable.lower()
-    return variable in ENV_LIKE_VARIABLES or lowered in ("env", "environment", "stage", "rails_env") or \
-        lowered.endswith("_env")
 
 
 def normalize_env(name: str) -> str:

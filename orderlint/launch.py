@@ -219,6 +219,17 @@ def _rails(words, i: int) -> RailsRun:
     return RailsRun(runner, tuple(tasks), tuple(arguments), tuple(dynamic))
 
 
+ENV_VARIABLES = ("RAILS_ENV", "RACK_ENV")
+ENV_LIKE_VARIABLES = ENV_VARIABLES + ("APP_ENV", "ENVIRONMENT", "DEPLOY_ENV", "TARGET_ENV", "ENV", "STAGE")
+
+
+def is_env_name(variable: str) -> bool:
+    """RAILS_ENV, DEPLOY_ENV, target_env, env, ENVIRONMENT, STAGE…: a variable naming the environment."""
+    lowered = variable.lower()
+    return variable in ENV_LIKE_VARIABLES or lowered in ("env", "environment", "stage", "rails_env") or \
+        lowered.endswith("_env")
+
+
 def rails_environment(run: RailsRun) -> str | None:
     args = [a.literal for a in run.arguments]
     for k, text in enumerate(args):

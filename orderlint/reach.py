@@ -205,47 +205,39 @@ def _shell(walk: _Walk, node: Command, run) -> None:
         walk.state, walk.functions = saved, saved_functions
 
 
-def _load(walk: _Walk, path):
-    try:
-        loaded = walk.interp.loader.load(path)
-    except OrderlintError:
-        return None
+def _enter(walk: _Walk, path, loaded, user: str) -> bool:
+    """Whether a sourced file or child script is walked now: the first time it is met, unless it
+    names a task (then the flow runs). Recorded as the flow records it."""
+    if str(path) in walk.files:
+        return False
     if names_task(loaded.parsed.data):
         raise Reachable
-    return loaded
+    walk.files.add(str(path))
+    walk.interp.files_read.add(str(path))
+    walk.interp.on_source(loaded.parsed.path, user)
+    return True
 
 
 def _source(walk: _Walk, node: Command, args: tuple[Word, ...]) -> None:
-    interp, st = walk.interp, walk.state
     if not args:
         return
-    found = interp.source_target(args, st)  # the flow's own resolution, and its OL002 notes
-    if found is None or str(found[0]) in walk.files:
+    found = walk.interp.source_target(args, walk.state)  # the flow's own resolution, and its OL002 notes
+    if found is None or not _enter(walk, found[0], found[1], args[0].path):
         return
-    path = found[0]
-    if names_task(found[1].parsed.data):
-        raise Reachable
-    loaded = found[1]
-    walk.files.add(str(path))
-    interp.files_read.add(str(path))
-    interp.on_source(loaded.parsed.path, args[0].path)
     saved = walk.state
-    walk.state = replace(st, current_file=str(path))
-    _seq(walk, loaded.script.body.items)
+    walk.state = replace(saved, current_file=str(found[0]))
+    _seq(walk, found[1].script.body.items)
     walk.state = replace(walk.state, current_file=saved.current_file, positional=saved.positional)
 
 
 def _child(walk: _Walk, node: Command, path, args: tuple[Word, ...]) -> None:
-    if str(path) in walk.files:
+    try:
+        loaded = walk.interp.loader.load(path)
+    except OrderlintError:
         return
-    loaded = _load(walk, path)
-    if loaded is None:
+    if not _enter(walk, path, loaded, node.words[0].path if node.words else walk.interp.entry_display):
         return
-    walk.files.add(str(path))
-    walk.interp.files_read.add(str(path))
-    walk.interp.on_source(loaded.parsed.path, node.words[0].path if node.words else walk.interp.entry_display)
     saved, saved_functions = walk.state, walk.functions
-    walk.state = replace(saved, current_file=str(path), script_file=str(path), positional=args, cwd=saved.cwd)
-    walk.functions = {}
+    walk.state, walk.functions = replace(saved, current_file=str(path), script_file=str(path), positional=args), {}
     _seq(walk, loaded.script.body.items)
     walk.state, walk.functions = saved, saved_functions
