@@ -112,6 +112,17 @@ def test_discovery_through_a_symlinked_folder_stays_in_the_named_paths(project):
 
 # -- YAML and ERB ----------------------------------------------------------------------------
 
+def rails_app(tmp_path: Path, script: bytes, database_yml: str) -> Path:
+    """tmp/app: a git work tree with ops/deploy.sh and config/database.yml."""
+    root = tmp_path / "app"
+    (root / ".git").mkdir(parents=True)
+    (root / "ops").mkdir()
+    (root / "config").mkdir()
+    (root / "ops" / "deploy.sh").write_bytes(script)
+    (root / "config" / "database.yml").write_text(database_yml)
+    return root
+
+
 @pytest.mark.parametrize("payload", [
     "!!python/object/apply:os.system ['touch {marker}']",
     "!!python/object/new:subprocess.Popen [['touch', '{marker}']]",
@@ -119,13 +130,8 @@ def test_discovery_through_a_symlinked_folder_stays_in_the_named_paths(project):
 ])
 def test_yaml_tags_that_run_code_are_refused(tmp_path, payload):
     marker = tmp_path / "pwned"
-    root = tmp_path / "app"
-    (root / ".git").mkdir(parents=True)
-    (root / "ops").mkdir()
-    (root / "config").mkdir()
-    (root / "ops" / "deploy.sh").write_bytes(b"#!/bin/bash\nbin/rails db:migrate\n")
-    (root / "config" / "database.yml").write_text(
-        f"production:\n  primary:\n    adapter: postgresql\n    database: {payload.format(marker=marker)}\n")
+    root = rails_app(tmp_path, b"#!/bin/bash\nbin/rails db:migrate\n",
+                     f"production:\n  primary:\n    adapter: postgresql\n    database: {payload.format(marker=marker)}\n")
     proc = run_cli("ops", cwd=root)
     assert proc.returncode == 2
     assert proc.stderr.decode().startswith("orderlint: error: config/database.yml:4: invalid YAML")
@@ -134,12 +140,8 @@ def test_yaml_tags_that_run_code_are_refused(tmp_path, payload):
 
 def test_erb_is_never_evaluated(tmp_path):
     marker = tmp_path / "pwned"
-    root = tmp_path / "app"
-    (root / ".git").mkdir(parents=True)
-    (root / "ops").mkdir()
-    (root / "config").mkdir()
-    (root / "ops" / "deploy.sh").write_bytes(b"#!/bin/bash\nset -e\nbin/rails db:migrate:primary\n")
-    (root / "config" / "database.yml").write_text(
+    root = rails_app(
+        tmp_path, b"#!/bin/bash\nset -e\nbin/rails db:migrate:primary\n",
         "<% system('touch " + str(marker) + "') %>\n"
         "production:\n"
         "  primary:\n"
