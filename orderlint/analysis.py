@@ -44,7 +44,7 @@ from orderlint.settings import Settings
 from orderlint.syntax import AndOr, Command, FunctionDef, Seq, Test
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Invocation:
     """A Rails task as one entry script runs it: what reports and rules read."""
 
@@ -163,6 +163,7 @@ class Analyzer:
         self.progress = progress or (lambda done, total: None)
         self.extra_paths: set[str] = set()  # files read by worker processes (for the run cache)
         self._ymls: dict[tuple[Path, Path], Path | None] = {}
+        self._shared: dict = {}
 
     def find_yml(self, folder: Path, root: Path) -> Path | None:
         """find_database_yml, once per folder in a run (thousands of scripts share a few apps)."""
@@ -189,9 +190,9 @@ class Analyzer:
             app_rel = rel
         for glob, env in self.settings.environments.items():
             if fnmatch.fnmatch(rel.as_posix(), glob) or fnmatch.fnmatch(display_path(path), glob):
-                return EnvSet(frozenset({normalize_env(env)}))
+                return self.shared(EnvSet(frozenset({normalize_env(env)})))
         found = file_environment(app_rel.parts)
-        return EnvSet(frozenset({found})) if found else EnvSet()
+        return self.shared(EnvSet(frozenset({found})) if found else EnvSet())
 
     def model_for(self, script: Path, root: Path, scoped_names: set[str]) -> DatabaseModel:
         if self.settings.database_yml:
@@ -242,6 +243,8 @@ class Analyzer:
             if at_once and not is_library(ls):
                 runs.append((path, ls, self._run_one(path, ls, root, used_by), "entry"))
             ls.tree = None
+            if at_once and ls.released:
+                ls.parsed.pack()  # reports quote a line or two of it at most
 
         for n, f in enumerate(files, 1):
             try:
@@ -280,6 +283,7 @@ class Analyzer:
             self.loader.trim()
         for ls in loaded.values():  # after the flow: files are extracted when it first needs them
             diagnostics.extend(parse_diagnostics(ls))
+            ls.parsed.pack()
 
         scoped = set()
         for _, _, interp, _ in runs:
@@ -367,8 +371,9 @@ class Analyzer:
         return Invocation(
             id=ex.id, script=ex.script, path=ex.word.path, line=ex.line, column=column,
             end_line=ex.word.end.row + 1, end_column=end_column, task=ex.task, base=base, scope=scope,
-            databases=databases_touched(ex.task, model, envs), primary=model.primary(envs),
-            environment=ex.env, on_failure=outcome, reason=ex.reason(outcome), fix=ex.fix(outcome), fallback=fallback,
+            databases=self.shared(databases_touched(ex.task, model, envs)), primary=model.primary(envs),
+            environment=self.shared(ex.env), on_failure=outcome, reason=self.shared(ex.reason(outcome)),
+            fix=self.shared(ex.fix(outcome)), fallback=self.shared(fallback),
             via=ex.via, arguments=ex.arguments, must_before=ex.must_before,
             may_before=ex.may_before, output_used=ex.output_used, output_inspected=ex.output_inspected,
             status_tested=ex.status_tested,
@@ -377,6 +382,10 @@ class Analyzer:
             calls=tuple(c for c in ex.calls if not c.function.startswith("source ")),
             command=ex.command, model=model,
         )
+
+    def shared(self, value):
+        """One object for equal values kept for the reports (thousands of scripts share a few)."""
+        return self._shared.setdefault(value, value)
 
     def _parsed(self, shown: str) -> ParsedFile | None:
         try:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
 from array import array
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -45,34 +45,71 @@ def parse_tree(data: bytes) -> "tree_sitter.Tree":
     return _parser().parse(data)
 
 
-@dataclass(frozen=True, slots=True)
 class ParsedFile:
-    path: str  # display path
-    data: bytes  # normalized; cut before the first line holding a NUL byte
-    _tree: "tree_sitter.Tree | None"  # dropped once extracted (memory): `tree` parses again on demand
-    error_rows: tuple[tuple[int, int], ...]  # 0-based (first row, last row) of each unparsed region
-    line_starts: "array[int] | tuple[int, ...]" = ()
-    binary_from: int | None = None  # 0-based row of the first NUL byte: binary data from there on
+    """A file as read: its normalized text, its tree while it is needed, and where it did not parse.
+
+    Once the analysis is done with a file, `pack` compresses its text: reports quote a few of
+    its lines at most, and a run over thousands of scripts would otherwise keep all of them.
+    """
+
+    __slots__ = ("path", "_data", "_packed", "_tree", "error_rows", "_line_starts", "binary_from", "ascii")
+
+    def __init__(self, path: str, data: bytes, tree: "tree_sitter.Tree | None",
+                 error_rows: tuple[tuple[int, int], ...], starts: "array[int] | None" = None,
+                 binary_from: int | None = None) -> None:
+        self.path = path  # display path
+        self._data: bytes | None = data  # normalized; cut before the first line holding a NUL byte
+        self._packed: bytes | None = None  # the same, compressed, once packed
+        self._tree = tree  # dropped once extracted (memory): `tree` parses again on demand
+        self.error_rows = error_rows  # 0-based (first row, last row) of each unparsed region
+        self._line_starts = starts
+        self.binary_from = binary_from  # 0-based row of the first NUL byte: binary data from there on
+        self.ascii = data.isascii()  # byte columns are character columns
+
+    @property
+    def data(self) -> bytes:
+        if self._data is not None:
+            return self._data
+        return zlib.decompress(self._packed or b"")  # rarely: a library extracted again, a quoted line
+
+    @property
+    def line_starts(self) -> "array[int]":
+        if self._line_starts is None:
+            return line_starts(self.data)
+        return self._line_starts
 
     @property
     def tree(self) -> "tree_sitter.Tree":
         return self._tree if self._tree is not None else parse_tree(self.data)
 
     def without_tree(self) -> "ParsedFile":
-        return ParsedFile(self.path, self.data, None, self.error_rows, self.line_starts, self.binary_from)
+        copy = ParsedFile(self.path, self.data, None, self.error_rows, self._line_starts, self.binary_from)
+        return copy
+
+    def pack(self) -> None:
+        """Keep the text compressed from now on (a few times smaller), and no line table."""
+        if self._data is not None:
+            self._packed = zlib.compress(self._data, 1)
+            self._data = None
+            self._line_starts = None
 
     def line_text(self, row: int) -> str:
-        if not 0 <= row < len(self.line_starts):
+        data = self.data
+        starts = self.line_starts
+        if not 0 <= row < len(starts):
             return ""
-        start = self.line_starts[row]
-        end = self.data.find(b"\n", start)
-        return self.data[start:end if end >= 0 else len(self.data)].decode("utf-8", "replace")
+        start = starts[row]
+        end = data.find(b"\n", start)
+        return data[start:end if end >= 0 else len(data)].decode("utf-8", "replace")
 
     def char_column(self, pos: Pos) -> int:
         """1-based character column of a byte position (tabs count as one, like ShellCheck)."""
-        if not 0 <= pos.row < len(self.line_starts):
+        if self.ascii:
             return pos.col + 1
-        start = self.line_starts[pos.row]
+        starts = self.line_starts
+        if not 0 <= pos.row < len(starts):
+            return pos.col + 1
+        start = starts[pos.row]
         return len(self.data[start:start + pos.col].decode("utf-8", "replace")) + 1
 
 

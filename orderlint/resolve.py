@@ -75,6 +75,11 @@ class LoadedScript:
         return self.truncated_rows is not None  # extracted at least once (the syntax may be released since)
 
     @property
+    def released(self) -> bool:
+        """Not extracted, or its syntax released: the analysis holds nothing of it but its text."""
+        return self._script is None
+
+    @property
     def script(self) -> Script:
         if self._script is None:
             tree, self.tree = self.tree, None
@@ -87,6 +92,7 @@ class LoadedScript:
     def release(self) -> None:
         """Drop the extracted syntax (tens of times the file's size); built again if asked for."""
         self._script = None
+        self.parsed.pack()
 
 
 class ScriptLoader:

@@ -9,10 +9,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import REPO
 from report_support import SEED, hostile_tree, run
 from orderlint import __version__
+from orderlint.report import json_text
 from orderlint.rules import RULES
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -139,3 +142,15 @@ def test_hostile_content_stays_valid(tmp_path):
     decoded = {unquote(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results}
     assert decoded == {d["path"] for d in findings}
     assert {r["level"] for r in results} == {"error", "warning", "note"}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=30)
+
+
+@given(json_values)
+def test_reports_write_json_exactly_as_json_dumps_would(value):
+    """JSON and SARIF are written item by item (memory); the text is json.dumps's, byte for byte."""
+    assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 
-from orderlint.report import Report
+from orderlint.report import Items, Report, json_text
 
 VERSION = 1
 
@@ -49,7 +48,7 @@ def render(report: Report) -> str:
     doc = {
         "version": VERSION,
         "files": results.files,
-        "invocations": [invocation_dict(i) for i in results.invocations],
-        "diagnostics": [diagnostic_dict(d) for d in report.diagnostics],
+        "invocations": Items(invocation_dict, results.invocations),
+        "diagnostics": Items(diagnostic_dict, report.diagnostics),
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc)

@@ -9,7 +9,6 @@ of the flagged line, not its number, so that an alert follows its line when line
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import quote
 
 from orderlint import __version__
 from orderlint.model import Diagnostic, Severity
-from orderlint.report import Report
+from orderlint.report import Report, json_text
 from orderlint.rules import RULES, Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -162,4 +161,4 @@ def sarif_document(report: Report) -> dict:
 
 
 def render(report: Report) -> str:
-    return json.dumps(sarif_document(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(sarif_document(report))
