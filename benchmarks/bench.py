@@ -13,7 +13,10 @@ process, as a user runs it (`orderlint … --no-cache --format json -o /dev/null
   throughputs; on the tree, both run on the same sample of --shellcheck-sample scripts;
 - `--jobs 0` (every core) on the tree;
 - a second run on the unchanged tree with the result cache, against the first;
-- `orderlint --version`, the median of 15 runs.
+- `orderlint --version`, the median of 15 runs;
+- the floor (benchmarks/floor.py) on the same files: Python started, each file parsed and each
+  node visited once, no analysis; the run ends with what each throughput target leaves for the
+  analysis beyond it, per script, next to what orderlint spends.
 """
 
 from __future__ import annotations
@@ -72,6 +75,17 @@ def shellcheck_on(files: list[Path], cwd: Path | str) -> float:
     return time.perf_counter() - started
 
 
+def floor_on(files: list[Path], cwd: Path | str) -> float:
+    """Seconds of benchmarks/floor.py on the files: Python, parse, visit each node; no analysis."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("".join(f"{f}\n" for f in files))
+    try:
+        seconds, _, _ = run([sys.executable, str(HERE / "floor.py"), "--files-from", listing.name], cwd)
+    finally:
+        os.unlink(listing.name)
+    return seconds
+
+
 def line(name: str, files: int, size: int, seconds: float, rss: int | None = None, extra: str = "") -> str:
     mbs = size / 1e6 / seconds if seconds else float("inf")
     mem = f"{rss:5d} MB" if rss is not None else "        "
@@ -107,13 +121,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nThe machine's shell scripts ({len(files)} distinct, {size / 1e6:.1f} MB):")
         seconds, rss, code = orderlint_on(files, "/", env)
         sc = shellcheck_on(files, "/")
+        floor = floor_on(files, "/")
         print(line("orderlint (1 core)", len(files), size, seconds, rss))
         print(line("shellcheck (1 core)", len(files), size, sc))
+        print(line("floor: parse + visit each node", len(files), size, floor, extra=f"{sc / floor:.1f}x shellcheck"))
         ratio = sc / seconds
         print(f"  orderlint / shellcheck throughput: {ratio:.1f}x")
         figures["machine"] = {"files": len(files), "mb": round(size / 1e6, 2), "seconds": round(seconds, 2),
                               "mb_per_s": round(size / 1e6 / seconds, 2), "files_per_s": round(len(files) / seconds),
-                              "peak_mb": rss, "shellcheck_seconds": round(sc, 2), "ratio": round(ratio, 1)}
+                              "peak_mb": rss, "shellcheck_seconds": round(sc, 2), "ratio": round(ratio, 1),
+                              "floor_seconds": round(floor, 2)}
 
     if args.tree:
         tree = args.workdir / f"tree-{args.tree}"
@@ -124,10 +141,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nA generated ops tree ({len(files)} scripts of {len(list(tree.glob('app-*')))} Rails apps, "
               f"{size / 1e6:.1f} MB):")
         seconds, rss, code = run([*ORDERLINT, ".", "--no-cache", "--format", "json", "-o", os.devnull], tree, env)
+        floor = floor_on(files, tree)
         print(line("orderlint (1 core)", len(files), size, seconds, rss))
+        print(line("floor: parse + visit each node", len(files), size, floor))
         tree_fig = {"files": len(files), "mb": round(size / 1e6, 2), "seconds": round(seconds, 2),
                     "mb_per_s": round(size / 1e6 / seconds, 2), "files_per_s": round(len(files) / seconds),
-                    "peak_mb": rss}
+                    "peak_mb": rss, "floor_seconds": round(floor, 2)}
         pseconds, prss, _ = run([*ORDERLINT, ".", "--no-cache", "--jobs", "0", "--format", "json", "-o", os.devnull],
                                 tree, env)
         print(line(f"orderlint --jobs 0 ({os.cpu_count()} cores)", len(files), size, pseconds, prss,
@@ -144,11 +163,13 @@ def main(argv: list[str] | None = None) -> int:
         ssize = size_of(sample)
         s_ol, _, _ = orderlint_on(sample, tree, env)
         s_sc = shellcheck_on(sample, tree)
+        s_floor = floor_on(sample, tree)
         print(line(f"orderlint, sample of {len(sample)}", len(sample), ssize, s_ol))
         print(line(f"shellcheck, same sample", len(sample), ssize, s_sc))
+        print(line("floor, same sample", len(sample), ssize, s_floor, extra=f"{s_sc / s_floor:.1f}x shellcheck"))
         print(f"  orderlint / shellcheck throughput: {s_sc / s_ol:.1f}x")
         tree_fig.update(sample=len(sample), sample_seconds=round(s_ol, 2), shellcheck_seconds=round(s_sc, 2),
-                        ratio=round(s_sc / s_ol, 1))
+                        ratio=round(s_sc / s_ol, 1), sample_floor_seconds=round(s_floor, 2))
         figures["tree"] = tree_fig
 
         if not args.skip_growth:
@@ -166,9 +187,34 @@ def main(argv: list[str] | None = None) -> int:
     print("\nTargets:")
     for line_ in targets(figures):
         print(f"  {line_}")
+    print("\nWhat the throughput targets leave for the analysis:")
+    for line_ in budgets(figures):
+        print(f"  {line_}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
+
+
+def budgets(figures: dict) -> list[str]:
+    """What each throughput target leaves for the analysis once the floor (benchmarks/floor.py:
+    start Python, parse, visit each node once) is paid, per script, next to what orderlint spends."""
+    out = []
+    for name in ("machine", "tree"):
+        fig = figures.get(name)
+        if not fig or "floor_seconds" not in fig:
+            continue
+        files = fig["files"]
+        spent = (fig["seconds"] - fig["floor_seconds"]) / files * 1000
+        by_size = (fig["mb"] / 3 - fig["floor_seconds"]) / files * 1000
+        out.append(f"{name}: 3 MB/s leaves {by_size:.2f} ms a script beyond the floor; orderlint spends {spent:.2f} ms")
+        if name == "machine":
+            budget, floor, n = fig["shellcheck_seconds"] / 30, fig["floor_seconds"], files
+        else:
+            budget, floor, n = fig["shellcheck_seconds"] / 30, fig["sample_floor_seconds"], fig["sample"]
+            spent = (fig["sample_seconds"] - floor) / n * 1000
+        out.append(f"{name}: 30x ShellCheck leaves {(budget - floor) / n * 1000:.2f} ms a script beyond the floor; "
+                   f"orderlint spends {spent:.2f} ms")
+    return out
 
 
 def targets(figures: dict) -> list[str]:

@@ -191,3 +191,15 @@ def test_benchmark_says_which_targets_are_met():
     assert "NOT met  machine: at least 30x ShellCheck's throughput: 12.0x" in lines
     assert "NOT met  machine: peak memory under 100 MB: 120 MB" in lines
     assert any(line.startswith("met") and "flat" in line for line in lines)
+
+
+def test_benchmark_says_what_the_targets_leave_beyond_the_floor():
+    from bench import budgets
+
+    # 100 scripts, 0.3 MB: 3 MB/s allows 0.1 s in all; the floor takes 0.05 s of it.
+    figures = {"machine": {"files": 100, "mb": 0.3, "seconds": 0.25, "floor_seconds": 0.05,
+                           "shellcheck_seconds": 6.0}}
+    assert budgets(figures) == [
+        "machine: 3 MB/s leaves 0.50 ms a script beyond the floor; orderlint spends 2.00 ms",
+        "machine: 30x ShellCheck leaves 1.50 ms a script beyond the floor; orderlint spends 2.00 ms",
+    ]
