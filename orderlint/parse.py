@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from array import array
 from functools import lru_cache
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     import tree_sitter
 
 BOM = b"\xef\xbb\xbf"
+NAMES_ORDERLINT = re.compile(rb"orderlint", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +54,8 @@ class ParsedFile:
     its lines at most, and a run over thousands of scripts would otherwise keep all of them.
     """
 
-    __slots__ = ("path", "_data", "_packed", "_tree", "error_rows", "_line_starts", "binary_from", "ascii")
+    __slots__ = ("path", "_data", "_packed", "_tree", "error_rows", "_line_starts", "binary_from", "ascii",
+                 "names_orderlint")
 
     def __init__(self, path: str, data: bytes, tree: "tree_sitter.Tree | None",
                  error_rows: tuple[tuple[int, int], ...], starts: "array[int] | None" = None,
@@ -65,6 +68,7 @@ class ParsedFile:
         self._line_starts = starts
         self.binary_from = binary_from  # 0-based row of the first NUL byte: binary data from there on
         self.ascii = data.isascii()  # byte columns are character columns
+        self.names_orderlint = NAMES_ORDERLINT.search(data) is not None  # may hold suppression directives
 
     @property
     def data(self) -> bytes:
@@ -74,17 +78,27 @@ class ParsedFile:
 
     @property
     def line_starts(self) -> "array[int]":
-        if self._line_starts is None:
-            return line_starts(self.data)
-        return self._line_starts
+        return self._text()[1]
+
+    def _text(self) -> "tuple[bytes, array[int]]":
+        """The text and its line offsets; made when first asked (most files never quote a line),
+        kept while the text is (not once packed)."""
+        data = self.data
+        starts = self._line_starts
+        if starts is None:
+            starts = line_starts(data)
+            if self._data is not None:
+                self._line_starts = starts
+        return data, starts
 
     @property
     def tree(self) -> "tree_sitter.Tree":
         return self._tree if self._tree is not None else parse_tree(self.data)
 
-    def without_tree(self) -> "ParsedFile":
-        copy = ParsedFile(self.path, self.data, None, self.error_rows, self._line_starts, self.binary_from)
-        return copy
+    def drop_tree(self) -> "tree_sitter.Tree":
+        """Forget the tree (memory: `tree` parses again if asked); the tree it held."""
+        tree, self._tree = self.tree, None
+        return tree
 
     def pack(self) -> None:
         """Keep the text compressed from now on (a few times smaller), and no line table."""
@@ -94,8 +108,7 @@ class ParsedFile:
             self._line_starts = None
 
     def line_text(self, row: int) -> str:
-        data = self.data
-        starts = self.line_starts
+        data, starts = self._text()
         if not 0 <= row < len(starts):
             return ""
         start = starts[row]
@@ -106,11 +119,11 @@ class ParsedFile:
         """1-based character column of a byte position (tabs count as one, like ShellCheck)."""
         if self.ascii:
             return pos.col + 1
-        starts = self.line_starts
+        data, starts = self._text()
         if not 0 <= pos.row < len(starts):
             return pos.col + 1
         start = starts[pos.row]
-        return len(self.data[start:start + pos.col].decode("utf-8", "replace")) + 1
+        return len(data[start:start + pos.col].decode("utf-8", "replace")) + 1
 
 
 def line_starts(data: bytes) -> "array[int]":
@@ -163,4 +176,4 @@ def split_binary(data: bytes) -> tuple[bytes, int | None]:
 def parse_file(path: str, raw: bytes) -> ParsedFile:
     data, binary_from = split_binary(normalize(raw))
     tree = parse_tree(data)
-    return ParsedFile(path, data, tree, error_regions(tree), line_starts(data), binary_from)
+    return ParsedFile(path, data, tree, error_regions(tree), None, binary_from)

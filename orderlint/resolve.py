@@ -129,8 +129,8 @@ class ScriptLoader:
         parsed = parse_file(shown, data)
         library = library_shape(parsed.tree, parsed.data)
         # Extracted when the flow first asks (trees are big: parsed again then); see `trim`.
-        loaded = LoadedScript(parsed.without_tree(), key, library, on_build=self._built_now,
-                              tree=parsed.tree if keep_tree else None)
+        tree = parsed.drop_tree()
+        loaded = LoadedScript(parsed, key, library, on_build=self._built_now, tree=tree if keep_tree else None)
         self._cache[key] = loaded
         return loaded
 

@@ -93,8 +93,8 @@ def _spans(tree) -> dict[int, int]:
 
 
 def read_directives(pf: ParsedFile) -> list[Directive]:
-    if b"orderlint" not in pf.data.lower():
-        return []  # no directive: no need for the syntax tree
+    if not pf.names_orderlint:
+        return []  # no directive: no need for the syntax tree (nor the text)
     tree = pf.tree
     comments = list(_comments(tree))
     rows = pf.data.split(b"\n")
