@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import REPO
@@ -146,11 +146,13 @@ def test_hostile_content_stays_valid(tmp_path):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
-    max_leaves=30)
+    lambda inner: (st.lists(inner, max_size=40) |
+                   st.dictionaries(st.text(max_size=5) | st.integers() | st.booleans(), inner, max_size=4)),
+    max_leaves=80)
 
 
 @given(json_values)
+@example({"runs": [{"results": [{"id": n, "tags": ["a"]} for n in range(40)], "keys": {1: "one", True: []}}]})
 def test_reports_write_json_exactly_as_json_dumps_would(value):
     """JSON and SARIF are written item by item (memory); the text is json.dumps's, byte for byte."""
     assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"

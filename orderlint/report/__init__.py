@@ -48,7 +48,8 @@ def _json_pieces(value, level: int, out: list[str]) -> None:
     import json
 
     container = level < 4 and (_is_list(value) and len(value) > 0 or
-                               isinstance(value, dict) and any(_is_list(v) and len(v) > 32 for v in value.values()))
+                               isinstance(value, dict) and all(isinstance(k, str) for k in value) and
+                               any(_is_list(v) and len(v) > 32 for v in value.values()))
     if not container:
         text = json.dumps(value, indent=2, ensure_ascii=False, default=list)  # short `Items` as lists
         out.append(text.replace("\n", "\n" + "  " * level) if level else text)
@@ -59,7 +60,7 @@ def _json_pieces(value, level: int, out: list[str]) -> None:
     for n, item in enumerate(value.items() if is_dict else value):
         out.append(",\n" + pad if n else pad)
         if is_dict:
-            out.append(json.dumps(str(item[0]), ensure_ascii=False) + ": ")
+            out.append(json.dumps(item[0], ensure_ascii=False) + ": ")
             item = item[1]
         _json_pieces(item, level + 1, out)
     out.append("\n" + "  " * level + ("}" if is_dict else "]"))
