@@ -106,8 +106,9 @@ def check(
             if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
                 raise fail(f"{given}: {exc.strerror or exc}") from None
     options = Options(
-        paths=tuple(Path(p) for p in paths or ()), output_format=output_format.value if output_format else None, output=output,
-        json_output=json_output, sarif_output=sarif_output, markdown_output=markdown_output, lang=lang.value,
+        paths=tuple(Path(p) for p in paths or ()), output_format=output_format.value if output_format else None,
+        output=output, json_output=json_output, sarif_output=sarif_output, markdown_output=markdown_output,
+        lang=lang.value,
         date=date, select=_split_codes(select) if select is not None else None,
         ignore=_split_codes(ignore) if ignore is not None else None, fail_level=fail_level,
         stdin_filename=stdin_filename, config=config, show_settings=show_settings,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from orderlint.launch import LAUNCHERS, SHELLS, is_env_name
 from orderlint.model import Pos
-from orderlint.parse import parse_tree, query
+from orderlint.parse import captures, parse_tree
 from orderlint.syntax import (
     AndOr,
     Assign,
@@ -112,9 +112,7 @@ class _Index:
     __slots__ = ("starts", "nodes", "texts", "blockers")
 
     def __init__(self, root, data: bytes) -> None:
-        import tree_sitter
-
-        found = tree_sitter.QueryCursor(query(_INDEX_QUERY)).captures(root)
+        found = captures(_INDEX_QUERY, root)
         self.starts: dict[str, list[int]] = {}
         self.nodes: dict[str, list] = {}
         self.texts: dict[str, list[str]] = {}

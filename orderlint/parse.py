@@ -18,20 +18,33 @@ NAMES_ORDERLINT = re.compile(rb"orderlint", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _parser() -> "tree_sitter.Parser":
+def _language() -> "tree_sitter.Language":
     import tree_sitter
     import tree_sitter_bash
 
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return tree_sitter.Language(tree_sitter_bash.language())
+
+
+@lru_cache(maxsize=1)
+def _parser() -> "tree_sitter.Parser":
+    import tree_sitter
+
+    return tree_sitter.Parser(_language())
 
 
 @lru_cache(maxsize=8)
-def query(source: str) -> "tree_sitter.Query":
-    """A tree-sitter query on bash trees, compiled once per process."""
+def _query(source: str) -> "tree_sitter.Query":
     import tree_sitter
-    import tree_sitter_bash
 
-    return tree_sitter.Query(tree_sitter.Language(tree_sitter_bash.language()), source)
+    return tree_sitter.Query(_language(), source)
+
+
+def captures(source: str, node: "tree_sitter.Node") -> "dict[str, list[tree_sitter.Node]]":
+    """The nodes under `node` that a tree-sitter query captures, by capture name (the query is
+    compiled once per process)."""
+    import tree_sitter
+
+    return tree_sitter.QueryCursor(_query(source)).captures(node)
 
 
 def normalize(data: bytes) -> bytes:
@@ -95,9 +108,9 @@ class ParsedFile:
     def tree(self) -> "tree_sitter.Tree":
         return self._tree if self._tree is not None else parse_tree(self.data)
 
-    def drop_tree(self) -> "tree_sitter.Tree":
+    def drop_tree(self) -> "tree_sitter.Tree | None":
         """Forget the tree (memory: `tree` parses again if asked); the tree it held."""
-        tree, self._tree = self.tree, None
+        tree, self._tree = self._tree, None
         return tree
 
     def pack(self) -> None:

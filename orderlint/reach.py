@@ -18,7 +18,7 @@ from orderlint.extract import LAUNCHER_NAMES, PLAIN_NAME, parse_nested
 from orderlint.flow import Interpreter, State, replace
 from orderlint.launch import classify
 from orderlint.model import OrderlintError
-from orderlint.parse import query
+from orderlint.parse import captures
 from orderlint.syntax import (
     AndOr,
     Background,
@@ -54,10 +54,7 @@ def runs_other_code(tree, data: bytes) -> bool:
     """Whether any command of the file may read or run another file (or a string as shell):
     a path or an expansion as its name, `source`, a shell or a launcher. Most scripts that
     merely mention `./configure` or `x.sh` in a comment or a message run nothing of the kind."""
-    import tree_sitter
-
-    found = tree_sitter.QueryCursor(query("(command_name) @name")).captures(tree.root_node).get("name", ())
-    for node in found:
+    for node in captures("(command_name) @name", tree.root_node).get("name", ()):
         name = data[node.start_byte:node.end_byte].decode("utf-8", "replace")
         if name in _FOLLOWS or name in LAUNCHER_NAMES or not PLAIN_NAME.fullmatch(name):
             return True

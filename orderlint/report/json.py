@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from orderlint.report import Items, Report, json_text
 
 VERSION = 1
