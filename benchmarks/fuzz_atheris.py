@@ -23,10 +23,10 @@ sys.path.insert(0, str(REPO))
 import atheris  # noqa: E402
 
 with atheris.instrument_imports():
-    from orderlint.analysis import Analyzer
-    from orderlint.check import run_rules
+    from orderlint.pipeline import Analyzer
+    from orderlint.rules.check import run_rules
     from orderlint.report import Report
-    from orderlint.run import render
+    from orderlint.cli.run import render
     from orderlint.settings import Settings
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
@@ -41,7 +41,7 @@ def one_input(data: bytes) -> None:
     results = Analyzer(SETTINGS).analyze([], (name, data[1:]))
     diagnostics = run_rules(results, SETTINGS)
     try:
-        from orderlint.suppress import apply_suppressions
+        from orderlint.cli.suppress import apply_suppressions
 
         diagnostics = apply_suppressions(results, diagnostics, SETTINGS)
     except ImportError:

@@ -39,7 +39,7 @@ DATE = "2000-01-01"
 # -- the worker: one target (a file or a folder) → a digest of every output -----------------
 
 def check_target(target: str, scratch: Path) -> dict:
-    from orderlint.run import Options, execute
+    from orderlint.cli.run import Options, execute
 
     digests: dict[str, str] = {}
     problems: list[str] = []

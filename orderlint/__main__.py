@@ -1,3 +1,3 @@
-from orderlint.cli import main
+from orderlint.cli.main import main
 
 main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from orderlint.model import Severity
-from orderlint.policy import DEFAULT_POLICY, Policy
+from orderlint.rails.policy import DEFAULT_POLICY, Policy
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def lint_json(root: Path, *args: str, timeout: float = 300):
 
 def execute_here(root: Path, *paths: str, **options) -> tuple[int, str, str]:
     """Run orderlint in this process (so that a test can patch the file system), from `root`."""
-    from orderlint.run import Options, execute
+    from orderlint.cli.run import Options, execute
 
     out, err = io.StringIO(), io.StringIO()
     cwd = os.getcwd()
@@ -196,7 +196,7 @@ def test_thousand_deep_nesting(tmp_path, kind):
 def test_deep_nesting_depth_cap_is_far_below_the_recursion_limit():
     import sys
 
-    from orderlint.extract import MAX_DEPTH
+    from orderlint.shell.extract import MAX_DEPTH
 
     assert MAX_DEPTH * 6 < sys.getrecursionlimit()  # a few frames per level, with room to spare
 
@@ -274,7 +274,7 @@ def test_symbolic_link_loops(tmp_path):
 
 
 def test_file_vanishing_during_the_run(tmp_path, monkeypatch):
-    import orderlint.analysis as analysis
+    import orderlint.pipeline as analysis
 
     root = app(tmp_path, {"ops/gone.sh": b"#!/bin/bash\n" + MIGRATE, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
     real = analysis.discover

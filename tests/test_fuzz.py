@@ -39,10 +39,10 @@ def workdir(tmp_path_factory):
 def pipeline(root: Path, data: bytes, name: str = "ops/production/deploy.sh") -> dict:
     """Analyse `data` as the script `name` (read from stdin), run the rules, render every format."""
 
-    from orderlint.analysis import Analyzer
-    from orderlint.check import run_rules
+    from orderlint.pipeline import Analyzer
+    from orderlint.rules.check import run_rules
     from orderlint.report import Report
-    from orderlint.run import render
+    from orderlint.cli.run import render
     from orderlint.settings import Settings
 
     cwd = os.getcwd()
@@ -52,7 +52,7 @@ def pipeline(root: Path, data: bytes, name: str = "ops/production/deploy.sh") ->
         results = Analyzer(settings_).analyze([], (name, data))
         diagnostics = run_rules(results, settings_)
         try:
-            from orderlint.suppress import apply_suppressions
+            from orderlint.cli.suppress import apply_suppressions
 
             diagnostics = apply_suppressions(results, diagnostics, settings_)
         except ImportError:  # pragma: no cover

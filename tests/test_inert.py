@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from orderlint.extract import build_script
+from orderlint.shell.extract import build_script
 from orderlint.flow import MESSAGE_COMMANDS, _descendants, _inert_command_names, _may_fail, _variables_read, _writes_to_stderr
-from orderlint.parse import parse_file
-from orderlint.syntax import Inert
+from orderlint.shell.parse import parse_file
+from orderlint.shell.syntax import Inert
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted({*ROOT.glob("fixtures/**/*.sh"), *ROOT.glob("tests/data/**/*.sh")})

@@ -1,4 +1,4 @@
-"""Scripts that name no Rails command are walked once (orderlint.reach), not path by path.
+"""Scripts that name no Rails command are walked once (orderlint.flow.reach), not path by path.
 
 What a user sees must not change: a task reached through a sourced file or another script is
 found with its verdict, and what cannot be followed is still reported (OL002).

@@ -202,7 +202,7 @@ def test_lang_is_checked(tmp_path):
     from orderlint.report import Report
     from orderlint.report.markdown import render
 
-    from orderlint.analysis import Results
+    from orderlint.results import Results
 
     with pytest.raises(OrderlintError, match="unknown report language"):
         render(Report(Results(tmp_path, [], [], []), (), date=DATE, lang="de"))
@@ -343,10 +343,10 @@ def analyzed(target: str, cwd: Path = REPO):
     """Results and findings of a tree, as the CLI computes them."""
     import os
 
-    from orderlint.analysis import Analyzer
-    from orderlint.check import run_rules
-    from orderlint.config import load_settings
-    from orderlint.run import Options
+    from orderlint.pipeline import Analyzer
+    from orderlint.rules.check import run_rules
+    from orderlint.cli.config import load_settings
+    from orderlint.cli.run import Options
 
     here = os.getcwd()
     os.chdir(cwd)
@@ -473,7 +473,7 @@ def test_unknown_outcomes(tmp_path):
     """A task whose failure the analysis cannot follow: said as unknown, never as an error."""
     from dataclasses import replace
 
-    from orderlint.check import run_rules
+    from orderlint.rules.check import run_rules
     from orderlint.flow import UNKNOWN
     from orderlint.report import Report
     from orderlint.report.markdown import render

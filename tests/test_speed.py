@@ -126,7 +126,7 @@ def test_jobs_carry_nesting_diagnostics_back(tmp_path):
 def test_progress_bar_draws_only_for_long_runs():
     from rich.console import Console
 
-    from orderlint import parallel
+    from orderlint.flow import parallel
 
     with parallel.progress_bar(force=True) as progress:
         progress(5, 10)  # short: nothing drawn

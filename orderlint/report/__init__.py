@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from orderlint.analysis import Results
+from orderlint.results import Results
 from orderlint.model import Diagnostic
 
 

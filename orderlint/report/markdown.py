@@ -26,12 +26,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from orderlint import __version__
-from orderlint.analysis import Invocation, ScriptAnalysis, tasks_environment
-from orderlint.check import code_selected
+from orderlint.results import Invocation, ScriptAnalysis, tasks_environment
+from orderlint.rules.check import code_selected
 from orderlint.flow import ABORTS, SILENT, UNKNOWN, WARNS, EnvSet
 from orderlint.model import Diagnostic, OrderlintError, Severity
-from orderlint.policy import DEFAULT_POLICY, MIGRATIONS, Step as PolicyStep
-from orderlint.rails import DESTRUCTIVE, MIGRATES, PENDING_CHECKS, READ_ONLY, RESETS_AND_SEEDS, WIPES, DatabaseModel
+from orderlint.rails.policy import DEFAULT_POLICY, MIGRATIONS, Step as PolicyStep
+from orderlint.rails.databases import DESTRUCTIVE, MIGRATES, PENDING_CHECKS, READ_ONLY, RESETS_AND_SEEDS, WIPES, DatabaseModel
 from orderlint.report import Report
 from orderlint.report.i18n import LANGUAGES, Messages
 from orderlint.settings import Settings

@@ -9,7 +9,7 @@ from collections import defaultdict
 from rich.console import Console
 from rich.markup import escape
 
-from orderlint.analysis import tasks_environment
+from orderlint.results import tasks_environment
 from orderlint.flow import ABORTS, SILENT, UNKNOWN, WARNS
 from orderlint.model import Severity
 from orderlint.report import Report

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable
 from orderlint.model import Related, Severity
 
 if TYPE_CHECKING:
-    from orderlint.analysis import Invocation, ScriptAnalysis
+    from orderlint.results import Invocation, ScriptAnalysis
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from orderlint.analysis import Invocation, ScriptAnalysis
+from orderlint.results import Invocation, ScriptAnalysis
 from orderlint.flow import ABORTS
-from orderlint.rails import MIGRATES, READ_ONLY
+from orderlint.rails.databases import MIGRATES, READ_ONLY
 
 
 def changes_database(inv: Invocation) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from orderlint.analysis import Invocation, ScriptAnalysis
+from orderlint.results import Invocation, ScriptAnalysis
 from orderlint.flow import IdSet
 
 

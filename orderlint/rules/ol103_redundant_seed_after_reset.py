@@ -1,6 +1,6 @@
 from orderlint.flow import IdSet
 from orderlint.model import Severity
-from orderlint.rails import RESETS_AND_SEEDS
+from orderlint.rails.databases import RESETS_AND_SEEDS
 from orderlint.rules import Finding, Rule, related, where
 
 

@@ -1,5 +1,5 @@
 from orderlint.model import Severity
-from orderlint.rails import MIGRATES
+from orderlint.rails.databases import MIGRATES
 from orderlint.rules import Finding, Rule
 
 

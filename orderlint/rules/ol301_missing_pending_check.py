@@ -1,6 +1,6 @@
 from orderlint.model import Severity
 from orderlint.flow import ABORTS, UNKNOWN
-from orderlint.rails import MIGRATES
+from orderlint.rails.databases import MIGRATES
 from orderlint.rules import Finding, Rule
 
 

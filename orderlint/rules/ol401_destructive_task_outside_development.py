@@ -1,5 +1,5 @@
 from orderlint.model import Severity
-from orderlint.rails import DESTRUCTIVE
+from orderlint.rails.databases import DESTRUCTIVE
 from orderlint.rules import Finding, Rule, environment_text
 
 

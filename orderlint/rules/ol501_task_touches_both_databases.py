@@ -1,5 +1,5 @@
 from orderlint.model import Severity
-from orderlint.rails import ALL_DATABASES, PER_DATABASE, READ_ONLY, WIPES
+from orderlint.rails.databases import ALL_DATABASES, PER_DATABASE, READ_ONLY, WIPES
 from orderlint.rules import Finding, Rule
 
 

@@ -1,5 +1,5 @@
 from orderlint.model import Severity
-from orderlint.rails import WIPES
+from orderlint.rails.databases import WIPES
 from orderlint.rules import Finding, Rule
 
 

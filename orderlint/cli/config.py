@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from orderlint.flow import normalize_env
 from orderlint.model import OrderlintError, Severity
-from orderlint.policy import MIGRATIONS, Policy, Step
+from orderlint.rails.policy import MIGRATIONS, Policy, Step
 from orderlint.settings import Settings
 
 if sys.version_info >= (3, 11):

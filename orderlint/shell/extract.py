@@ -1,4 +1,4 @@
-"""extract: a tree-sitter-bash tree → orderlint's syntax types (orderlint.syntax).
+"""extract: a tree-sitter-bash tree → orderlint's syntax types (orderlint.shell.syntax).
 
 Shell written inside strings and heredocs (`bash -c '…'`, `ssh host '…'`, `eval "…"`) is parsed
 again by `parse_nested`, with its positions mapped back into the file it was written in.
@@ -11,10 +11,10 @@ from bisect import bisect_left
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
-from orderlint.launch import LAUNCHERS, SHELLS, is_env_name
+from orderlint.shell.launch import LAUNCHERS, SHELLS, is_env_name
 from orderlint.model import Pos
-from orderlint.parse import captures, parse_tree
-from orderlint.syntax import (
+from orderlint.shell.parse import captures, parse_tree
+from orderlint.shell.syntax import (
     AndOr,
     Assign,
     Background,

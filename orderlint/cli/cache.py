@@ -42,7 +42,7 @@ def cache_dir() -> Path:
 
 def _code_fingerprint() -> str:
     """Size and mtime of orderlint's own modules: an edited checkout never replays old results."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     h = _HASH(digest_size=16)
     for path in sorted(package.rglob("*.py")):
         try:
@@ -104,8 +104,8 @@ class RunCache:
     @classmethod
     def open(cls, options, settings, paths: list[Path], fmt: str, color: bool, date: str) -> "RunCache | None":
         try:
-            from orderlint.discover import discover
-            from orderlint.resolve import find_project_root
+            from orderlint.shell.discover import discover
+            from orderlint.shell.resolve import find_project_root
 
             root = find_project_root(paths[0] if paths else Path.cwd())
             found = discover(paths, settings.exclude)
@@ -142,8 +142,8 @@ class RunCache:
 
     # -- writing -----------------------------------------------------------------------------
     def manifest(self, analyzer, results) -> dict[str, str | None]:
-        from orderlint.rails import find_database_yml
-        from orderlint.resolve import MISSING
+        from orderlint.rails.databases import find_database_yml
+        from orderlint.shell.resolve import MISSING
 
         files: set[Path] = set(p.resolve() for p in self.discovered)
         files.update(Path(p) for p in analyzer.loader.paths())

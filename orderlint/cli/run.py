@@ -70,14 +70,14 @@ def execute(options: Options) -> int:
 
 
 def _execute(options: Options) -> int:
-    from orderlint.analysis import Analyzer
-    from orderlint.check import exit_code, run_rules
-    from orderlint.config import load_settings
+    from orderlint.pipeline import Analyzer
+    from orderlint.rules.check import exit_code, run_rules
+    from orderlint.cli.config import load_settings
     from orderlint.report import Report
 
     settings = load_settings(options)
     if options.show_settings:
-        from orderlint.config import describe_settings
+        from orderlint.cli.config import describe_settings
 
         print(describe_settings(settings), end="")
         return EXIT_CLEAN
@@ -107,14 +107,14 @@ def _execute(options: Options) -> int:
     date = report_date(options.date)
     run_cache = None
     if not options.no_cache and stdin is None and options.write_baseline is None:
-        from orderlint.cache import RunCache
+        from orderlint.cli.cache import RunCache
 
         run_cache = RunCache.open(options, settings, paths, fmt, bool(color), date)
         emitted = run_cache.lookup() if run_cache is not None else None
         if emitted is not None:
             return _emit(emitted, options)
 
-    from orderlint.parallel import progress_bar
+    from orderlint.flow.parallel import progress_bar
 
     with progress_bar() as progress:
         analyzer = Analyzer(settings, jobs=options.jobs, progress=progress)
@@ -122,13 +122,13 @@ def _execute(options: Options) -> int:
     diagnostics = run_rules(results, settings)
     diagnostics = _apply_suppressions_and_baseline(results, diagnostics, settings, options)
     if options.write_baseline is not None:
-        from orderlint.baseline import write_baseline
+        from orderlint.cli.baseline import write_baseline
 
         write_baseline(options.write_baseline, diagnostics, results)
         print(f"orderlint: recorded {len(diagnostics)} finding(s) in {options.write_baseline}", file=sys.stderr)
         return EXIT_CLEAN
 
-    from orderlint.cache import Emitted
+    from orderlint.cli.cache import Emitted
 
     emitted = Emitted()
     report = Report(results, tuple(diagnostics), date=date, lang=options.lang,
@@ -163,13 +163,13 @@ def _emit(emitted, options: Options) -> int:
 
 def _apply_suppressions_and_baseline(results, diagnostics, settings, options):
     try:
-        from orderlint.suppress import apply_suppressions
+        from orderlint.cli.suppress import apply_suppressions
     except ImportError:  # pragma: no cover - while the module is not there
         apply_suppressions = None
     if apply_suppressions is not None and settings.suppressions:
         diagnostics = apply_suppressions(results, diagnostics, settings)
     if options.baseline is not None and options.write_baseline is None:  # writing records every finding
-        from orderlint.baseline import filter_baseline
+        from orderlint.cli.baseline import filter_baseline
 
         diagnostics = filter_baseline(options.baseline, diagnostics, results)
     return diagnostics

@@ -95,7 +95,7 @@ def check(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ) -> None:
-    from orderlint.run import Options, execute
+    from orderlint.cli.run import Options, execute
 
     for given in paths or ():
         if str(given) == "-":

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
-from orderlint.syntax import Heredoc, Word
+from orderlint.shell.syntax import Heredoc, Word
 
 SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 RAILS_RUNNERS = frozenset({"rails", "rake"})

@@ -19,8 +19,8 @@ from dataclasses import replace as _dataclass_replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from orderlint.extract import ALWAYS_OK, DECLARATIONS, STATEFUL, parse_nested
-from orderlint.launch import (
+from orderlint.shell.extract import ALWAYS_OK, DECLARATIONS, STATEFUL, parse_nested
+from orderlint.shell.launch import (
     ENV_VARIABLES,
     LAUNCHERS,
     Launch,
@@ -32,8 +32,8 @@ from orderlint.launch import (
     rails_environment,
 )
 from orderlint.model import OrderlintError, Pos
-from orderlint.resolve import ScriptLoader, display_path, real_path, resolve_source
-from orderlint.syntax import (
+from orderlint.shell.resolve import ScriptLoader, display_path, real_path, resolve_source
+from orderlint.shell.syntax import (
     AndOr,
     Background,
     Case,
@@ -1422,8 +1422,8 @@ class Interpreter:
 
     def _script_target(self, words: tuple[Word, ...], st: State) -> tuple[Path, tuple[Word, ...], bool, bool] | None:
         """`./ops/db/migrate.sh`, `bash "$DIR/migrate.sh" staging`: another script of the project."""
-        from orderlint.discover import is_script
-        from orderlint.launch import SHELLS
+        from orderlint.shell.discover import is_script
+        from orderlint.shell.launch import SHELLS
 
         first = words[0].literal
         if first is None:

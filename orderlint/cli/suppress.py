@@ -36,7 +36,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from orderlint.model import Diagnostic, Pos, Severity
-from orderlint.parse import ParsedFile, parse_file
+from orderlint.shell.parse import ParsedFile, parse_file
 
 UNUSED = "OL004"
 DIRECTIVE = re.compile(r"#+\s*orderlint\s*:(?P<body>.*)$", re.I)
@@ -131,7 +131,7 @@ def _pos(point) -> Pos:
 
 
 def _parse(path: str, line: int, column: int, end_column: int, text: str, body: str) -> Directive:
-    from orderlint.config import code_problem, suggest_code
+    from orderlint.cli.config import code_problem, suggest_code
 
     d = Directive(path, line, column, end_column, text, "", (), "", range(0))
     match = BODY.fullmatch(body)
@@ -183,13 +183,13 @@ def _report(d: Directive, message: str, severity: Severity) -> Diagnostic:
 
 def _every_finding(results, settings) -> list[Diagnostic]:
     """Every rule's findings, before select/ignore/per-file-ignores: what a directive can suppress."""
-    from orderlint.check import run_rules
+    from orderlint.rules.check import run_rules
 
     return run_rules(results, replace(settings, select=(), ignore=(), per_file_ignores={}, severity={}))
 
 
 def apply_suppressions(results, diagnostics, settings) -> list[Diagnostic]:
-    from orderlint.check import run_rules
+    from orderlint.rules.check import run_rules
 
     all_findings = _every_finding(results, settings)
     files = _parsed_files(results, list(diagnostics) + all_findings)

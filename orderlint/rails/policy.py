@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
-from orderlint.rails import MIGRATES
+from orderlint.rails.databases import MIGRATES
 
 MIGRATIONS = "@migrations"  # stands for every task that brings a schema up to date
 

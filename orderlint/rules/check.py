@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from orderlint.analysis import Results
+from orderlint.results import Results
 from orderlint.model import Diagnostic, Severity
 from orderlint.rules import RULES
 from orderlint.settings import Settings

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from orderlint.extract import LAUNCHER_NAMES, PLAIN_NAME, parse_nested
+from orderlint.shell.extract import LAUNCHER_NAMES, PLAIN_NAME, parse_nested
 from orderlint.flow import Interpreter, State, replace
-from orderlint.launch import classify
+from orderlint.shell.launch import classify
 from orderlint.model import OrderlintError
-from orderlint.parse import captures
-from orderlint.syntax import (
+from orderlint.shell.parse import captures
+from orderlint.shell.syntax import (
     AndOr,
     Background,
     Case,

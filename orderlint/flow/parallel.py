@@ -48,7 +48,7 @@ def workers(jobs: int) -> int:
 
 def _work(indices: list[int]) -> tuple:
     """Run a chunk of entry scripts; what it found, and what it read that the parent had not."""
-    from orderlint.resolve import MISSING
+    from orderlint.shell.resolve import MISSING
 
     analyzer, entries, root, known, known_missing = _JOB  # type: ignore[misc]
     out = []
@@ -72,7 +72,7 @@ def run_entries(analyzer, entries: list, root, used_by: dict[str, list[str]],
     n = min(workers(analyzer.jobs), len(entries))
     if n < 2 or len(entries) < PARALLEL_MIN_ENTRIES or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    from orderlint.resolve import MISSING
+    from orderlint.shell.resolve import MISSING
 
     size = max(1, min(32, len(entries) // (n * 8)))
     chunks = [list(range(i, min(i + size, len(entries)))) for i in range(0, len(entries), size)]

@@ -51,7 +51,7 @@ class _Lines:
                 data = pf.data
             else:
                 try:
-                    from orderlint.parse import normalize
+                    from orderlint.shell.parse import normalize
 
                     data = normalize(Path(path).read_bytes())
                 except OSError:

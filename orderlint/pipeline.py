@@ -6,25 +6,22 @@
 from __future__ import annotations
 
 import fnmatch
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from orderlint.discover import discover
+from orderlint.shell.discover import discover
 from orderlint.flow import (
     EnvSet,
     Execution,
     FlowNote,
-    IdSet,
     Interpreter,
     file_environment,
     initial_state,
     normalize_env,
 )
 from orderlint.model import Diagnostic, OrderlintError, Related, Severity
-from orderlint.parse import ParsedFile, parse_tree
-from orderlint.reach import may_reach_rails, names_task, runs_other_code
-from orderlint.rails import (
+from orderlint.shell.parse import ParsedFile, parse_tree
+from orderlint.flow.reach import may_reach_rails, names_task, runs_other_code
+from orderlint.rails.databases import (
     DatabaseModel,
     databases_touched,
     find_database_yml,
@@ -32,7 +29,7 @@ from orderlint.rails import (
     load_database_yml,
     split_scope,
 )
-from orderlint.resolve import (
+from orderlint.shell.resolve import (
     LoadedScript,
     ScriptLoader,
     can_reach_rails,
@@ -40,103 +37,9 @@ from orderlint.resolve import (
     find_project_root,
     real_path,
 )
+from orderlint.results import Invocation, Results, ScriptAnalysis
 from orderlint.settings import Settings
-from orderlint.syntax import AndOr, Command, FunctionDef, Seq, Test
-
-
-@dataclass(frozen=True, slots=True)
-class Invocation:
-    """A Rails task as one entry script runs it: what reports and rules read."""
-
-    id: int
-    script: str
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    task: str
-    base: str  # the task without its database scope
-    scope: str | None  # `queue` for db:migrate:queue
-    databases: tuple[str, ...]
-    primary: str
-    environment: EnvSet
-    on_failure: str
-    reason: str
-    fix: str  # how to make a failure stop the script, when it does not
-    fallback: frozenset[int]  # executions a failure handler runs
-    via: tuple[str, ...]
-    arguments: tuple[str, ...]
-    must_before: IdSet  # executions that succeeded before this one on every path
-    may_before: IdSet  # … on some path
-    output_used: bool
-    output_inspected: bool
-    status_tested: bool
-    disables_env_check: bool
-    functions: tuple[str, ...]
-    calls: tuple = ()  # CallSite chain from the entry script to the function naming the task
-    command: tuple = ()  # the command line that runs it: tasks of `rails db:drop db:create` share it
-    model: DatabaseModel | None = None  # the databases of the app it runs in
-
-    @property
-    def touches_primary(self) -> bool:
-        return self.primary in self.databases
-
-    @property
-    def secondary_only(self) -> bool:
-        return bool(self.databases) and not self.touches_primary
-
-
-@dataclass
-class ScriptAnalysis:
-    path: str
-    role: str  # "entry" or "library"
-    environment: EnvSet
-    model: DatabaseModel
-    invocations: tuple[Invocation, ...]
-    settings: Settings
-    sources: tuple[str, ...] = ()  # libraries this entry brings in
-    used_by: tuple[str, ...] = ()  # entry scripts that source or run this one
-
-    def by_id(self, ident: int) -> Invocation | None:
-        index = self.__dict__.get("_index")
-        if index is None:
-            index = self.__dict__["_index"] = {i.id: i for i in self.invocations}
-        return index.get(ident)
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).name
-
-    def is_deploy(self) -> bool:
-        """A glob with a `/` matches the path, one without matches the file name (`deploy*`)."""
-        return any(fnmatch.fnmatch(self.path, g) if "/" in g else fnmatch.fnmatch(self.name, g)
-                   for g in self.settings.deploy_scripts)
-
-
-@dataclass
-class Results:
-    root: Path
-    files: list[str]
-    scripts: list[ScriptAnalysis]
-    diagnostics: list[Diagnostic]
-    errors: list[str] = field(default_factory=list)
-    used_by: dict[str, list[str]] = field(default_factory=dict)  # library -> entry scripts
-    models: dict[str, DatabaseModel] = field(default_factory=dict)  # script -> its model
-    parsed: dict[str, ParsedFile] = field(default_factory=dict)
-
-    @property
-    def invocations(self) -> list[Invocation]:
-        return [i for s in self.scripts for i in s.invocations]
-
-
-def tasks_environment(invocations, fallback: EnvSet) -> EnvSet:
-    """Where tasks run: an exported RAILS_ENV or a `case` on the environment narrows the
-    answer the script's path gives (`fallback`, used when there is no task)."""
-    environment = None
-    for inv in invocations:
-        environment = inv.environment if environment is None else environment.join(inv.environment)
-    return fallback if environment is None else environment
+from orderlint.shell.syntax import AndOr, Command, Seq, Test
 
 
 def is_library(loaded: LoadedScript) -> bool:
@@ -159,7 +62,7 @@ class Analyzer:
         self.settings = settings
         self.loader = ScriptLoader()
         self.models: dict[Path, DatabaseModel] = {}
-        self.jobs = jobs  # processes for the flow of entry scripts (0: one per core); see orderlint.parallel
+        self.jobs = jobs  # processes for the flow of entry scripts (0: one per core); see orderlint.flow.parallel
         self.progress = progress or (lambda done, total: None)
         self.extra_paths: set[str] = set()  # files read by worker processes (for the run cache)
         self._ymls: dict[tuple[Path, Path], Path | None] = {}
@@ -277,7 +180,7 @@ class Analyzer:
             for name, fn in sorted(base.functions.items()):
                 if fn.path == ls.parsed.path:
                     interp.run(Seq((fn.body,), fn.start), base)
-            from orderlint.parallel import EntryRun
+            from orderlint.flow.parallel import EntryRun
 
             runs.append((path, ls, EntryRun.of(interp), "library"))
             self.loader.trim()
@@ -329,7 +232,7 @@ class Analyzer:
 
     def _run_entries(self, entries: list, root: Path, used_by: dict[str, list[str]]) -> list[tuple]:
         if self.jobs != 1:
-            from orderlint.parallel import run_entries
+            from orderlint.flow.parallel import run_entries
 
             done = run_entries(self, entries, root, used_by, self.progress)
             if done is not None:
@@ -341,7 +244,7 @@ class Analyzer:
         return out
 
     def _run_one(self, path: Path, ls: LoadedScript, root: Path, used_by: dict[str, list[str]]):
-        from orderlint.parallel import EntryRun
+        from orderlint.flow.parallel import EntryRun
 
         # Only what the rest reads is kept: the interpreter's caches would grow with the tree.
         run = EntryRun.of(self.run_entry(path, ls, root, used_by))
@@ -401,7 +304,7 @@ def app_root(script: Path, root: Path) -> Path:
 
 
 def configured_model(databases: dict, version: str | None) -> DatabaseModel:
-    from orderlint.rails import Database, _database_entry
+    from orderlint.rails.databases import Database, _database_entry
 
     envs = {}
     for env, dbs in databases.items():

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from orderlint.extract import build_script, library_shape
+from orderlint.shell.extract import build_script, library_shape
 from orderlint.model import OrderlintError
-from orderlint.parse import ParsedFile, parse_file, parse_tree
-from orderlint.syntax import Script
+from orderlint.shell.parse import ParsedFile, parse_file, parse_tree
+from orderlint.shell.syntax import Script
 
 MAX_SCRIPT_BYTES = 64 * 1024 * 1024
 # Extracted files kept between entry scripts (libraries sourced again and again), with their

@@ -1,0 +1,1 @@
+"""shell reading: discover → parse → extract (with launch) → resolve: shell text to orderlint's syntax types."""

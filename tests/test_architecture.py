@@ -1,0 +1,90 @@
+"""The layout: the stages import one another one way only, and no module outgrows its room."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "orderlint"
+MAX_MODULE_LINES = 800
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    return modules
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every import of an orderlint module, at the top of a file or inside a function."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("orderlint"):
+                targets = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            graph[name].update(t for t in targets if t in modules and t != name)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycle():
+    assert cycles(import_graph()) == []
+
+
+def test_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_rules_and_reports_never_import_the_pipeline_or_the_command_line():
+    """Data flows one way: rules and reporters read results, they never drive the analysis."""
+    graph = import_graph()
+    for name, targets in graph.items():
+        if name.startswith(("orderlint.rules", "orderlint.report")):
+            upstream = {t for t in targets if t == "orderlint.pipeline" or t.startswith("orderlint.cli")}
+            assert not upstream, f"{name} imports {sorted(upstream)}"
+
+
+def test_shell_reading_never_imports_later_stages():
+    later = ("orderlint.flow", "orderlint.rules", "orderlint.report", "orderlint.cli", "orderlint.pipeline")
+    for name, targets in import_graph().items():
+        if name.startswith("orderlint.shell"):
+            assert not [t for t in targets if t.startswith(later)], name
