@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from orderlint.messages import Message
 
 
 class Severity(IntEnum):
@@ -42,7 +46,12 @@ class Span:
 class Related:
     path: str
     line: int
-    note: str
+    text: "Message"
+
+    @property
+    def note(self) -> str:
+        """In English; reports in another language render `text` themselves."""
+        return str(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +64,13 @@ class Diagnostic:
     code: str
     name: str
     severity: Severity
-    message: str
+    text: "Message"
     related: tuple[Related, ...] = field(default=())
+
+    @property
+    def message(self) -> str:
+        """In English; reports in another language render `text` themselves."""
+        return str(self.text)
 
     @property
     def sort_key(self) -> tuple:

@@ -18,6 +18,7 @@ from orderlint.flow import (
     initial_state,
     normalize_env,
 )
+from orderlint.messages import Loc, Message
 from orderlint.model import Diagnostic, OrderlintError, Related, Severity
 from orderlint.shell.parse import ParsedFile, parse_tree
 from orderlint.flow.reach import may_reach_rails, names_task, runs_other_code
@@ -67,6 +68,7 @@ class Analyzer:
         self.extra_paths: set[str] = set()  # files read by worker processes (for the run cache)
         self._ymls: dict[tuple[Path, Path], Path | None] = {}
         self._shared: dict = {}
+        self.warnings: list[str] = []  # entries below a given folder left out (loops, unreadable): the run goes on
 
     def find_yml(self, folder: Path, root: Path) -> Path | None:
         """find_database_yml, once per folder in a run (thousands of scripts share a few apps)."""
@@ -133,6 +135,8 @@ class Analyzer:
         root = find_project_root(paths[0] if paths else Path.cwd())
         found = discover(paths, self.settings.exclude) if paths else None
         errors = list(found.problems) if found else []
+        self.warnings.extend(found.warnings if found else ())
+        named = set(paths)
         files = list(found.files) if found else []
         loaded: dict[Path, LoadedScript] = {}
         used_by: dict[str, list[str]] = {}
@@ -153,7 +157,7 @@ class Analyzer:
             try:
                 ls = self.loader.load(f, keep_tree=at_once)
             except OrderlintError as exc:
-                errors.append(str(exc))
+                (errors if f in named else self.warnings).append(str(exc))
                 continue
             read(f, ls)
             if at_once:
@@ -211,6 +215,9 @@ class Analyzer:
                 diagnostics.append(note_diagnostic(note, parsed))
         for script in scripts:
             script.used_by = tuple(u for u in used_by.get(script.path, ()) if u != script.path)
+        from orderlint.rules.ol005_crlf_line_endings import crlf_diagnostics
+
+        diagnostics.extend(crlf_diagnostics(parsed, (inv for script in scripts for inv in script.invocations)))
         shown_files = sorted(ls.parsed.path for ls in loaded.values())
         return Results(root, shown_files, scripts, diagnostics, errors, used_by, models, parsed)
 
@@ -319,17 +326,15 @@ def parse_diagnostics(ls: LoadedScript) -> list[Diagnostic]:
     out = []
     pf = ls.parsed
     for first, last in pf.error_rows:
-        lines = f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
+        lines = Loc(pf.path, first + 1, last + 1)
         out.append(Diagnostic(pf.path, first + 1, 1, last + 1, max(1, len(pf.line_text(last)) + 1), "OL001",
-                              "parse-error", Severity.WARNING,
-                              f"{lines} could not be parsed as bash; the rest of the file is still analysed"))
+                              "parse-error", Severity.WARNING, Message("OL001.unparsed", where=lines)))
     for row in sorted(set(ls.truncated_rows or ()))[:1]:
         out.append(Diagnostic(pf.path, row + 1, 1, row + 1, 1, "OL001", "parse-error", Severity.WARNING,
-                              "commands nested this deep are not analysed"))
+                              Message("OL001.too-deep")))
     if pf.binary_from is not None:
         row = pf.binary_from
-        message = ("binary file (a NUL byte on line 1), not a shell script: not analysed" if row == 0 else
-                   f"binary data from line {row + 1} on (a NUL byte): only the lines before it are analysed")
+        message = Message("OL001.binary") if row == 0 else Message("OL001.binary-from", line=row + 1)
         out.append(Diagnostic(pf.path, row + 1, 1, row + 1, 1, "OL001", "parse-error", Severity.WARNING, message))
     return out
 

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import REPO
 from report_support import COMMAND_LINE, SEED, hostile_tree, run
+from orderlint.messages import Message
 from orderlint.model import Diagnostic, Related, Severity
 from orderlint.report.github import annotation, escape_data, escape_property
 
@@ -32,9 +33,13 @@ def parse(line: str) -> tuple[str, dict, str]:
     return m.group(1), {k: unescape_property(v) for k, v in props.items()}, unescape_data(m.group(3))
 
 
+MESSAGE = ("nothing checks for pending migrations after `db:migrate`; run `bin/rails db:abort_if_pending_migrations` "
+           "after it")
+
+
 def diag(**kw) -> Diagnostic:
     base = dict(path="ops/deploy.sh", line=3, column=5, end_line=3, end_column=15, code="OL201",
-                name="primary-failure-ignored", severity=Severity.ERROR, message="m")
+                name="primary-failure-ignored", severity=Severity.ERROR, text=Message("OL301.message", task="db:migrate"))
     base.update(kw)
     return Diagnostic(**base)
 
@@ -49,11 +54,11 @@ def test_escaping_matches_actions_toolkit():
 def test_exact_syntax():
     line = annotation(diag())
     assert line == ("::error file=ops/deploy.sh,line=3,col=5,endLine=3,endColumn=15,"
-                    "title=OL201 primary-failure-ignored::m")
+                    "title=OL201 primary-failure-ignored::" + MESSAGE)
     multi = annotation(diag(end_line=5, end_column=2, severity=Severity.INFO, code="OL003", name="dynamic-task"))
-    assert multi == "::notice file=ops/deploy.sh,line=3,endLine=5,title=OL003 dynamic-task::m"
-    warn = annotation(diag(severity=Severity.WARNING, related=(Related("ops/lib.sh", 9, "defined here"),)))
-    assert warn.startswith("::warning ") and warn.endswith("::m%0Anote: ops/lib.sh:9: defined here")
+    assert multi == "::notice file=ops/deploy.sh,line=3,endLine=5,title=OL003 dynamic-task::" + MESSAGE
+    warn = annotation(diag(severity=Severity.WARNING, related=(Related("ops/lib.sh", 9, Message("OL103.related", task="db:reset")),)))
+    assert warn.startswith("::warning ") and warn.endswith("::" + MESSAGE + "%0Anote: ops/lib.sh:9: `db:reset` seeds the database")
 
 
 def test_seed_annotations_match_the_json_findings():

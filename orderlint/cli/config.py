@@ -191,33 +191,48 @@ class Reader:
         return Severity.parse(value)
 
 
-def code_problem(code: str, prefixes: bool = True) -> str | None:
-    """Why `code` is not a rule code (or, with `prefixes`, a code prefix such as OL2 or ALL)."""
+def code_kind(code: str) -> str | None:
+    """`"code"` for a rule code, `"prefix"` for a prefix of codes (OL2, ALL), else None."""
     from orderlint.rules import RULES
 
     upper = code.strip().upper()
     if upper in RULES:
+        return "code"
+    if upper == "ALL" or (re.fullmatch(r"OL\d{0,2}", upper) is not None and any(c.startswith(upper) for c in RULES)):
+        return "prefix"
+    return None
+
+
+def code_problem(code: str, prefixes: bool = True) -> str | None:
+    """Why `code` is not a rule code (or, with `prefixes`, a code prefix such as OL2 or ALL)."""
+    kind = code_kind(code)
+    if kind == "code" or (kind == "prefix" and prefixes):
         return None
-    is_prefix = upper == "ALL" or (re.fullmatch(r"OL\d{0,2}", upper) is not None and
-                                   any(c.startswith(upper) for c in RULES))
-    if is_prefix:
-        return None if prefixes else f"'{code}' is a prefix, not a rule code"
-    return f"unknown rule code '{code}'"
+    return f"'{code}' is a prefix, not a rule code" if kind == "prefix" else f"unknown rule code '{code}'"
 
 
-def suggest_code(code: str) -> str:
-    """`; did you mean 'OL201'?` for a near-miss code or a rule name, else ''."""
+def closest_code(code: str) -> tuple[str, str | None] | None:
+    """The rule a near-miss code or rule name means, with the name when it was recognised by a close name."""
     from orderlint.rules import RULES
 
     by_name = {r.name: c for c, r in RULES.items()}
     lowered = code.strip().lower()
     if lowered in by_name:
-        return f"; did you mean '{by_name[lowered]}'?"
-    hint = _suggest(code.strip().upper(), RULES, cutoff=0.7)
-    if hint:
-        return hint
+        return by_name[lowered], None
+    close = difflib.get_close_matches(code.strip().upper(), list(RULES), n=1, cutoff=0.7)
+    if close:
+        return close[0], None
     close = difflib.get_close_matches(lowered, by_name, n=1, cutoff=0.6)
-    return f"; did you mean '{by_name[close[0]]}' ({close[0]})?" if close else ""
+    return (by_name[close[0]], close[0]) if close else None
+
+
+def suggest_code(code: str) -> str:
+    """`; did you mean 'OL201'?` for a near-miss code or a rule name, else ''."""
+    found = closest_code(code)
+    if found is None:
+        return ""
+    close, name = found
+    return f"; did you mean '{close}' ({name})?" if name else f"; did you mean '{close}'?"
 
 
 # -- paths and globs -------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 
+from orderlint.messages import Join, Loc, Message
 from orderlint.model import Diagnostic, Pos, Severity
 from orderlint.shell.parse import ParsedFile, parse_file
 
@@ -43,7 +44,6 @@ DIRECTIVE = re.compile(r"#+\s*orderlint\s*:(?P<body>.*)$", re.I)
 BODY = re.compile(r"\s*(?P<kind>[A-Za-z_-]+)\s*(?:=\s*(?P<codes>[^\s,]+(?:\s*,\s*[^\s,]+)*))?\s*"
                   r"(?:--\s*(?P<reason>.*?))?\s*$")
 KINDS = ("disable", "disable-file")
-EXAMPLE = "`# orderlint: disable=OL202 -- reason`"
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Directive:
     codes: tuple[str, ...]
     reason: str
     lines: range  # the 1-based lines it covers (the whole file for disable-file)
-    problem: str | None = None  # malformed: why
+    problem: "Message | Join | None" = None  # malformed: why
     used: set[str] = field(default_factory=set)
 
     def covers(self, d: Diagnostic) -> bool:
@@ -131,35 +131,38 @@ def _pos(point) -> Pos:
 
 
 def _parse(path: str, line: int, column: int, end_column: int, text: str, body: str) -> Directive:
-    from orderlint.cli.config import code_problem, suggest_code
+    from orderlint.cli.config import closest_code, code_kind
 
     d = Directive(path, line, column, end_column, text, "", (), "", range(0))
     match = BODY.fullmatch(body)
     if not match:
-        d.problem = f"malformed directive; write {EXAMPLE}"
+        d.problem = Message("OL004.malformed")
         return d
     kind = match.group("kind").lower()
     if kind not in KINDS:
         close = difflib.get_close_matches(kind, KINDS, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else f"write {EXAMPLE}"
-        d.problem = f"unknown directive `{match.group('kind')}`; {hint}"
+        d.problem = (Message("OL004.unknown-directive", kind=match.group("kind"), close=close[0]) if close
+                     else Message("OL004.unknown-directive-write", kind=match.group("kind")))
         return d
     if not match.group("codes"):
-        d.problem = f"`{kind}` needs rule codes: `# orderlint: {kind}=OL202 -- reason`"
+        d.problem = Message("OL004.needs-codes", kind=kind)
         return d
     d.kind = kind
     d.reason = (match.group("reason") or "").strip()
     good, problems = [], []
     for code in (c.strip() for c in match.group("codes").split(",") if c.strip()):
-        problem = code_problem(code, prefixes=False)
-        if problem is None:
+        kind = code_kind(code)
+        if kind == "code":
             good.append(code.upper())
-        elif code_problem(code) is None:  # a prefix: directives name whole codes
-            problems.append(problem)
+        elif kind == "prefix":  # directives name whole codes
+            problems.append(Message("OL004.prefix", code=code))
         else:
-            problems.append(problem + suggest_code(code))
+            close = closest_code(code)
+            problems.append(Message("OL004.unknown-code", code=code) if close is None else
+                            Message("OL004.unknown-code-named", code=code, close=close[0], name=close[1]) if close[1]
+                            else Message("OL004.unknown-code-like", code=code, close=close[0]))
     d.codes = tuple(good)
-    d.problem = "; ".join(problems) or None
+    d.problem = Join(problems) if problems else None
     return d
 
 
@@ -175,7 +178,7 @@ def _parsed_files(results, diagnostics) -> dict[str, ParsedFile]:
     return files
 
 
-def _report(d: Directive, message: str, severity: Severity) -> Diagnostic:
+def _report(d: Directive, message: Message | Join, severity: Severity) -> Diagnostic:
     from orderlint.rules import RULES
 
     return Diagnostic(d.path, d.line, d.column, d.line, d.end_column, UNUSED, RULES[UNUSED].name, severity, message)
@@ -214,20 +217,18 @@ def apply_suppressions(results, diagnostics, settings) -> list[Diagnostic]:
         if unused:
             codes = ", ".join(unused)
             if d.kind == "disable-file":
-                text = f"unused suppression: no {codes} finding in this file; remove it"
+                text = Message("OL004.unused-in-file", codes=codes)
             elif not d.lines:
-                text = ("unused suppression: no command on the next line for it to cover; put it on the line "
-                        "right above the command, or at the end of the command's line")
+                text = Message("OL004.nothing-to-cover")
             else:
-                span = (f"line {d.lines.start}" if len(d.lines) == 1
-                        else f"lines {d.lines.start}–{d.lines.stop - 1}")
-                text = f"unused suppression: no {codes} finding on {span}; remove it"
+                span = Loc(d.path, d.lines.start, d.lines.stop - 1)
+                text = Message("OL004.unused-on", codes=codes, where=span)
             problems.insert(0, text)
         if problems:
-            reports.append(_report(d, "; ".join(problems), Severity.WARNING))
+            reports.append(_report(d, Message("OL004.problems", problems=Join(problems)), Severity.WARNING))
         elif d.kind and not d.reason:
-            reports.append(_report(d, f"suppression without a reason; say why after ` -- `: "
-                                      f"`# orderlint: {d.kind}={','.join(d.codes)} -- why`", Severity.INFO))
+            directive = f"# orderlint: {d.kind}={','.join(d.codes)} -- why"
+            reports.append(_report(d, Message("OL004.no-reason", directive=directive), Severity.INFO))
 
     # Directives that silence OL004 itself: `disable-file=OL004`, or a range that holds the directive.
     reports_kept = []
@@ -239,9 +240,9 @@ def apply_suppressions(results, diagnostics, settings) -> list[Diagnostic]:
             reports_kept.append(r)
     for d in directives:
         if d.path in reported and UNUSED in d.codes and UNUSED not in d.used:
-            where = "in this file" if d.kind == "disable-file" else "here"
-            reports_kept.append(_report(d, f"unused suppression: no {UNUSED} finding {where}; remove it",
-                                        Severity.WARNING))
+            message = Message("OL004.unused-in-file" if d.kind == "disable-file" else "OL004.unused-here",
+                              codes=UNUSED)
+            reports_kept.append(_report(d, message, Severity.WARNING))
 
     # OL004 goes through select/ignore/per-file-ignores/severity like every rule.
     selected = run_rules(SimpleNamespace(scripts=[], diagnostics=reports_kept), settings)

@@ -18,7 +18,7 @@ def invocation_dict(inv) -> dict:
         "databases": list(inv.databases),
         "environment": inv.environment.label(),
         "on_failure": inv.on_failure,
-        "on_failure_reason": inv.reason,
+        "on_failure_reason": str(inv.reason) if inv.reason else "",
         "via": list(inv.via),
         "arguments": list(inv.arguments),
         "script": inv.script,

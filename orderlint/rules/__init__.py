@@ -12,6 +12,7 @@ import pkgutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
+from orderlint.messages import Join, Loc, Message
 from orderlint.model import Related, Severity
 
 if TYPE_CHECKING:
@@ -25,12 +26,12 @@ class Finding:
     column: int
     end_line: int
     end_column: int
-    message: str
+    message: Message
     related: tuple[Related, ...] = ()
     severity: Severity | None = None  # when the rule's default does not apply (OL502 in development)
 
     @classmethod
-    def at(cls, inv: "Invocation", message: str, related: Iterable[Related] = (),
+    def at(cls, inv: "Invocation", message: Message, related: Iterable[Related] = (),
            severity: Severity | None = None) -> "Finding":
         return cls(inv.path, inv.line, inv.column, inv.end_line, inv.end_column, message, tuple(related), severity)
 
@@ -52,26 +53,25 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or "")
 
 
-def where(inv: "Invocation") -> str:
+def where(inv: "Invocation") -> Loc | Message:
     """`line 77`, `ops/lib/db.sh:225`, and the call that reaches a task written in a function."""
-    text = f"line {inv.line}" if inv.path == inv.script else f"{inv.path}:{inv.line}"
-    if inv.calls:
-        first = inv.calls[0]
-        call = f"line {first.line}" if first.path == inv.script else f"{first.path}:{first.line}"
-        text += f", run by `{first.name}` on {call}"
-    return text
+    place = Loc(inv.path, inv.line, home=inv.script)
+    if not inv.calls:
+        return place
+    first = inv.calls[0]
+    return Message("rule.run-by", where=place, function=first.name, call=Loc(first.path, first.line, home=inv.script))
 
 
-def environment_text(env) -> str:
+def environment_text(env) -> Message:
     """How a rule names the environments a task may run in."""
     if env.only is not None:
-        return " or ".join(sorted(env.only)) or "no environment"
+        return Message("env.only", envs=Join(sorted(env.only), "or")) if env.only else Message("env.none")
     if env.excluded:
-        return "any environment except " + " and ".join(sorted(env.excluded))
-    return "any environment (nothing in its path or code limits it to development)"
+        return Message("env.except", envs=Join(sorted(env.excluded), "and"))
+    return Message("env.any")
 
 
-def related(inv: "Invocation", note: str) -> Related:
+def related(inv: "Invocation", note: Message) -> Related:
     return Related(inv.path, inv.line, note)
 
 

@@ -42,8 +42,8 @@ def run_rules(results: Results, settings: Settings) -> list[Diagnostic]:
             continue
         if d.code in settings.severity:
             d = Diagnostic(d.path, d.line, d.column, d.end_line, d.end_column, d.code, d.name,
-                           settings.severity[d.code], d.message, d.related)
-        out.setdefault((d.path, d.line, d.column, d.code, d.message), d)
+                           settings.severity[d.code], d.text, d.related)
+        out.setdefault((d.path, d.line, d.column, d.code, d.text), d)
     return sorted(out.values(), key=lambda d: d.sort_key)
 
 

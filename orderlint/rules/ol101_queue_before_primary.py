@@ -1,3 +1,4 @@
+from orderlint.messages import Message, Step
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule, related, where
 from orderlint.rules._order import out_of_order
@@ -49,7 +50,7 @@ class QueueBeforePrimary(Rule):
                 continue  # OL102's
             yield Finding.at(
                 late,
-                f"`{late.task}` ({steps[late_step].name}) can run before `{early.task}` "
-                f"({steps[early_step].name}, {where(early)}); the policy runs {steps[early_step].name} first",
-                [related(early, f"`{early.task}` runs after it on some path")],
+                Message("OL101.message", task=late.task, step=Step(steps[late_step].name), other=early.task,
+                        other_step=Step(steps[early_step].name), where=where(early)),
+                [related(early, Message("OL101.related", task=early.task))],
             )

@@ -1,3 +1,4 @@
+from orderlint.messages import Message, Step
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule, related, where
 from orderlint.rules._order import out_of_order
@@ -43,7 +44,7 @@ class SeedBeforeMigrations(Rule):
                 continue
             yield Finding.at(
                 late,
-                f"`{late.task}` can run before `{early.task}` ({steps[early_step].name}, {where(early)}); "
-                f"the policy runs {steps[early_step].name} before the {steps[late_step].name}",
-                [related(early, f"`{early.task}` runs after the seed on some path")],
+                Message("OL102.message", task=late.task, other=early.task, other_step=Step(steps[early_step].name),
+                        where=where(early), step=Step(steps[late_step].name)),
+                [related(early, Message("OL102.related", task=early.task))],
             )

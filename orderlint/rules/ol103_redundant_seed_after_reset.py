@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.flow import IdSet
 from orderlint.model import Severity
 from orderlint.rails.databases import RESETS_AND_SEEDS
@@ -46,7 +47,7 @@ class RedundantSeedAfterReset(Rule):
                 if reset is not None and reset.base in RESETS_AND_SEEDS and reset.scope is None:
                     yield Finding.at(
                         inv,
-                        f"`{reset.task}` ({where(reset)}) already loads the seeds; this `db:seed` seeds again",
-                        [related(reset, f"`{reset.task}` seeds the database")],
+                        Message("OL103.message", reset=reset.task, where=where(reset)),
+                        [related(reset, Message("OL103.related", task=reset.task))],
                     )
                     break

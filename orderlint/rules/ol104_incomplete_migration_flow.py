@@ -1,3 +1,4 @@
+from orderlint.messages import Join, Message
 from orderlint.model import Severity
 from orderlint.rails.databases import MIGRATES
 from orderlint.rules import Finding, Rule
@@ -65,9 +66,8 @@ class IncompleteMigrationFlow(Rule):
         missing = [name for name in expected if name not in migrated]
         if missing and migrated:
             first = migrations[0]
-            names = ", ".join(f"`{m}`" for m in missing)
             yield Finding.at(
                 first,
-                f"this script migrates {', '.join(f'`{m}`' for m in sorted(migrated))} but never {names}; "
-                f"add `db:migrate:{missing[0]}` after it",
+                Message("OL104.message", migrated=Join((f"`{m}`" for m in sorted(migrated)), "comma"),
+                        missing=Join((f"`{m}`" for m in missing), "comma"), first=missing[0]),
             )

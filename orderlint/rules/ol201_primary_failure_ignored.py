@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.flow import SILENT, WARNS
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule
@@ -59,7 +60,10 @@ class PrimaryFailureIgnored(Rule):
                 continue
             if inv.base == "db:abort_if_pending_migrations" and not verifies_a_migration(script, inv):
                 continue  # a probe before migrating (`… || echo "pending, migrating"`), not the check
-            how = "silently" if inv.on_failure == SILENT else "after a warning"
-            fix = f"; fix: {inv.fix}" if inv.fix else ""
-            yield Finding.at(inv, f"if `{inv.task}` fails the script goes on {how}: {inv.reason}{fix}")
+            how = Message("how.silently" if inv.on_failure == SILENT else "how.after-warning")
+            if inv.fix:
+                message = Message("OL201.message-fix", task=inv.task, how=how, reason=inv.reason, fix=inv.fix)
+            else:
+                message = Message("OL201.message", task=inv.task, how=how, reason=inv.reason)
+            yield Finding.at(inv, message)
 

@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.flow import ABORTS
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule
@@ -43,6 +44,5 @@ class QueueFailureAborts(Rule):
             if inv.secondary_only and changes_database(inv) and inv.on_failure == ABORTS:
                 yield Finding.at(
                     inv,
-                    f"if `{inv.task}` fails the script stops ({inv.reason}); queue tasks are non-blocking: "
-                    f"`if ! … {inv.task}; then` log a warning `fi`",
+                    Message("OL202.message", task=inv.task, reason=inv.reason),
                 )

@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.flow import SILENT
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule
@@ -37,5 +38,4 @@ class QueueFailureSilent(Rule):
     def check(self, script):
         for inv in script.invocations:
             if inv.secondary_only and changes_database(inv) and inv.on_failure == SILENT:
-                yield Finding.at(inv, f"if `{inv.task}` fails nothing is reported: {inv.reason}; "
-                                      f"log a warning (`|| echo \"warning: {inv.task} failed\" >&2`)")
+                yield Finding.at(inv, Message("OL203.message", task=inv.task, reason=inv.reason))

@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.model import Severity
 from orderlint.flow import ABORTS, UNKNOWN
 from orderlint.rails.databases import MIGRATES
@@ -54,7 +55,6 @@ class MissingPendingCheck(Rule):
             if not any(inv.id in c.may_before for c in checks):
                 yield Finding.at(
                     inv,
-                    f"nothing checks for pending migrations after `{inv.task}`; "
-                    f"run `bin/rails db:abort_if_pending_migrations` after it",
+                    Message("OL301.message", task=inv.task),
                 )
                 return

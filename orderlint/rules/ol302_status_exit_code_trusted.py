@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule
 
@@ -43,9 +44,5 @@ class StatusExitCodeTrusted(Rule):
     def check(self, script):
         for inv in script.invocations:
             if inv.base == "db:migrate:status" and inv.status_tested and not inv.output_inspected:
-                how = f" ({inv.reason})" if inv.reason else ""
-                yield Finding.at(
-                    inv,
-                    f"`{inv.task}` exits 0 even when migrations are pending, yet its exit status is used as the "
-                    f"check{how}; use `db:abort_if_pending_migrations`, or read its output for `down` rows",
-                )
+                yield Finding.at(inv, Message("OL302.message-why", task=inv.task, reason=inv.reason) if inv.reason
+                                 else Message("OL302.message", task=inv.task))

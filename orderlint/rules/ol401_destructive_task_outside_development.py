@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.model import Severity
 from orderlint.rails.databases import DESTRUCTIVE
 from orderlint.rules import Finding, Rule, environment_text
@@ -46,7 +47,5 @@ class DestructiveTaskOutsideDevelopment(Rule):
             if inv.base in DESTRUCTIVE and not inv.environment.only_development():
                 yield Finding.at(
                     inv,
-                    f"`{inv.task}` deletes data and can run in {environment_text(inv.environment)}; "
-                    f"keep it to development (a script under ops/dev/, or `case \"$RAILS_ENV\" in "
-                    f"development|test)`)",
+                    Message("OL401.message", task=inv.task, env=environment_text(inv.environment)),
                 )

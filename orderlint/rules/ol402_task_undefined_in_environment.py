@@ -1,5 +1,6 @@
 import re
 
+from orderlint.messages import Join, Message
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule
 
@@ -70,27 +71,27 @@ class TaskUndefinedInEnvironment(Rule):
             if version is not None and version < since:
                 yield Finding.at(
                     inv,
-                    f"`{inv.task}` does not exist in Rails {model.rails_version} (Gemfile.lock): "
-                    f"`{inv.base}:NAME` tasks arrived in Rails {since[0]}.{since[1]}",
+                    Message("OL402.too-old", task=inv.task, version=model.rails_version, base=inv.base,
+                            since=f"{since[0]}.{since[1]}"),
                 )
                 continue
             envs = inv.environment.only
             known = [e for e in model.environments if envs is None or e in envs]
             if not known:
                 continue
-            missing: dict[str, str] = {}  # environment -> why the task is not there
+            missing: dict[str, Message] = {}  # environment -> why the task is not there
             for env in known:
                 dbs = {d.name: d for d in model.environments[env]}
                 db = dbs.get(inv.scope)
                 if db is None:
-                    missing[env] = f"{model.source} defines no `{inv.scope}` database there"
+                    missing[env] = Message("OL402.not-defined", source=model.source, db=inv.scope)
                 elif db.replica:
-                    missing[env] = f"`{inv.scope}` is a replica there (`replica: true`): Rails runs no task on it"
+                    missing[env] = Message("OL402.replica", db=inv.scope)
                 elif not db.database_tasks:
-                    missing[env] = f"`{inv.scope}` has `database_tasks: false` there"
+                    missing[env] = Message("OL402.no-tasks", db=inv.scope)
                 elif len(dbs) < 2:
-                    missing[env] = "it is the only database there (Rails defines `:NAME` tasks only for " \
-                                   "multi-database environments)"
+                    missing[env] = Message("OL402.only-database")
             if missing and (envs is not None or len(missing) == len(known)):
-                reasons = "; ".join(f"{env}: {why}" for env, why in missing.items())
-                yield Finding.at(inv, f"`{inv.task}` does not exist in {', '.join(missing)} ({reasons})")
+                reasons = Join(Message("OL402.in-env", env=env, reason=why) for env, why in missing.items())
+                yield Finding.at(inv, Message("OL402.message", task=inv.task, envs=Join(missing, "comma"),
+                                              reasons=reasons))

@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.model import Severity
 from orderlint.rails.databases import DESTRUCTIVE
 from orderlint.rules import Finding, Rule
@@ -40,6 +41,5 @@ class EnvironmentCheckDisabled(Rule):
             if inv.disables_env_check and inv.base in DESTRUCTIVE and inv.environment.may_be("production"):
                 yield Finding.at(
                     inv,
-                    f"`{inv.task}` runs with DISABLE_DATABASE_ENVIRONMENT_CHECK=1 and this script can run in "
-                    f"production: Rails' guard against destroying a production database is off",
+                    Message("OL403.message", task=inv.task),
                 )

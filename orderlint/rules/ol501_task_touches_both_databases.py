@@ -1,3 +1,4 @@
+from orderlint.messages import Join, Message
 from orderlint.model import Severity
 from orderlint.rails.databases import ALL_DATABASES, PER_DATABASE, READ_ONLY, WIPES
 from orderlint.rules import Finding, Rule
@@ -46,17 +47,16 @@ class TaskTouchesBothDatabases(Rule):
             others = [d for d in inv.databases if d != inv.primary]
             if not others or not inv.touches_primary:
                 continue
-            names = ", ".join(f"`{d}`" for d in others)
+            names = Join((f"`{d}`" for d in others), "comma")
             detail = ""
             db = (inv.model or script.model).database(others[0], inv.environment.only) if inv.environment.only else None
             if db is not None and db.database:
                 detail = f" ({db.database})"
             if inv.base in PER_DATABASE:
-                fix = f"use `{inv.task}:{inv.primary}`"
+                fix = Message("OL501.use", task=f"{inv.task}:{inv.primary}")
             else:
-                fix = f"Rails has no `{inv.task}:{inv.primary}`: use `db:migrate:{inv.primary}` and scoped tasks"
+                fix = Message("OL501.no-scoped-task", task=f"{inv.task}:{inv.primary}", primary=inv.primary)
             yield Finding.at(
                 inv,
-                f"`{inv.task}` also acts on {names}{detail}, not only `{inv.primary}`: a failure there is "
-                f"handled like a primary failure; {fix}",
+                Message("OL501.message", task=inv.task, others=names, detail=detail, primary=inv.primary, fix=fix),
             )

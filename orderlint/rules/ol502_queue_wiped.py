@@ -1,3 +1,4 @@
+from orderlint.messages import Message
 from orderlint.model import Severity
 from orderlint.rails.databases import WIPES
 from orderlint.rules import Finding, Rule
@@ -51,8 +52,8 @@ class QueueWiped(Rule):
             reported.add(inv.command)
             dev = inv.environment.only_development()
             if inv.scope is None:
-                message = (f"`{inv.task}` also destroys `{others[0]}`{where}: its jobs are lost; "
-                           f"use `{inv.base}:{inv.primary}`")
+                message = Message("OL502.also-destroys", task=inv.task, db=others[0], detail=where,
+                                  fix=f"{inv.base}:{inv.primary}")
             else:
-                message = f"`{inv.task}` destroys `{others[0]}`{where}: every enqueued job is lost"
+                message = Message("OL502.destroys", task=inv.task, db=others[0], detail=where)
             yield Finding.at(inv, message, severity=Severity.WARNING if dev else None)
