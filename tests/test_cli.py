@@ -10,9 +10,11 @@ SCRIPT = b"#!/bin/bash\nset -euo pipefail\nbin/rails db:migrate:queue\nbin/rails
 
 
 def test_version():
-    proc = run_cli("--version")
-    assert proc.returncode == 0
-    assert proc.stdout.decode().startswith("orderlint ")
+    for flag in ("--version", "-V"):
+        proc = run_cli(flag)
+        assert proc.returncode == 0
+        assert proc.stdout.decode().startswith("orderlint ")
+    assert run_cli("ops", "-V").stdout.decode().startswith("orderlint ")  # among other arguments too
 
 
 def test_help_names_the_rule_commands():
@@ -20,6 +22,9 @@ def test_help_names_the_rule_commands():
     assert proc.returncode == 0
     text = proc.stdout.decode()
     assert "orderlint rules" in text and "--format" in text and "--fail-level" in text
+    assert "orderlint tasks" in text and "--output-format" in text and "--statistics" in text
+    assert "<" not in text and "list[str]" not in text  # placeholders name what they hold: FILE, CODES, N
+    assert "--select CODES" in text and "--jobs N" in text
 
 
 def test_rules_lists_every_code():
@@ -125,7 +130,8 @@ def test_readme_lists_every_rule():
 
 
 def test_readme_first_command_runs_the_example():
-    """The README's first command, minus the install: it lists the seed's tasks and exits 0."""
+    """The README's first command, minus the install: the seed's findings, exit 0 (warnings only);
+    with --show-tasks, the tasks it lists too."""
     import shlex
 
     first = (REPO / "README.md").read_text().split("```bash\n", 1)[1].splitlines()[0]
@@ -136,6 +142,8 @@ def test_readme_first_command_runs_the_example():
     proc = run_cli(*args[1:])
     assert proc.returncode == 0, proc.stderr.decode()
     text = proc.stdout.decode()
-    for line in ("77:39  db:migrate", "95:44  db:migrate:queue", "116:39  db:seed", "318:18  db:reset"):
-        assert line in text
     assert "OL501" in text and "OL502" in text
+    assert text.endswith("Found 6 findings (6 warnings) in 4 files.\n")
+    tasks = run_cli(*args[1:], "--show-tasks").stdout.decode()
+    for line in ("77:39  db:migrate", "95:44  db:migrate:queue", "116:39  db:seed", "318:18  db:reset"):
+        assert line in tasks and line not in text

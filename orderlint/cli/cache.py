@@ -114,6 +114,7 @@ class RunCache:
                 "cwd": os.getcwd(), "root": str(root),
                 "options": _value(options), "settings": _value(settings), "fmt": fmt, "color": color, "date": date,
                 "discovered": [str(p) for p in found.files], "problems": list(found.problems),
+                "warnings": list(getattr(found, "warnings", ())),
                 "baseline": file_digest(options.baseline) if options.baseline is not None else None,
             }
             key = _HASH(json.dumps(material, sort_keys=True).encode(), digest_size=20).hexdigest()

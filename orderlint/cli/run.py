@@ -33,7 +33,12 @@ class Options:
     write_baseline: Path | None = None
     jobs: int = 1
     no_cache: bool = False
-    color: bool | None = None
+    color: bool | None = None  # None: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it)
+    show_tasks: bool = False  # the task listing before the findings
+    tasks_only: bool = False  # `orderlint tasks`: the listing alone
+    quiet: bool = False  # findings only, no summary
+    statistics: bool = False  # counts per rule instead of the findings
+    force_exclude: bool = False  # `exclude` applies to paths named on the command line too
 
 
 def report_date(given: str | None) -> str:
@@ -47,11 +52,31 @@ def report_date(given: str | None) -> str:
     return dt.date.today().isoformat()
 
 
+def use_color(option: bool | None, to_file: bool) -> bool:
+    """`--color always|never` wins; else NO_COLOR turns colours off and FORCE_COLOR on (a file
+    written with --output never gets them); else colours on a terminal."""
+    if option is not None:
+        return option
+    if to_file or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
 def render(fmt: str, report) -> str:
     import importlib
 
+    if fmt == "json" and report.options.get("statistics"):
+        from orderlint.report import json_text
+        from orderlint.report.text import statistics_rows
+
+        return json_text([{"code": c, "name": n, "count": k} for c, n, k in statistics_rows(report.diagnostics)])
     module = importlib.import_module(f"orderlint.report.{fmt}")
     return module.render(report)
+
+
+NO_SCRIPT = "no shell script found under the given path(s) (*.sh, *.bash, or a file with a bash/sh shebang)"
 
 
 def _write(path: Path, text: str) -> None:
@@ -70,10 +95,7 @@ def execute(options: Options) -> int:
 
 
 def _execute(options: Options) -> int:
-    from orderlint.pipeline import Analyzer
-    from orderlint.rules.check import exit_code, run_rules
     from orderlint.cli.config import load_settings
-    from orderlint.report import Report
 
     settings = load_settings(options)
     if options.show_settings:
@@ -98,15 +120,20 @@ def _execute(options: Options) -> int:
                 raise OrderlintError(f"{missing[0]}: no such file or directory (orderlint checks ops/ by default; "
                                      f"give the folder of your ops scripts, or set `paths` in the configuration)")
             raise OrderlintError(f"{missing[0]}: no such file or directory (from `paths` in {origin})")
-    elif paths and not stdin and all(not p.exists() and not p.is_symlink() for p in paths):
-        raise OrderlintError(f"{paths[0]}: no such file or directory")
+    else:  # every path named on the command line must exist
+        missing = next((p for p in paths if not p.exists() and not p.is_symlink()), None)
+        if missing is not None:
+            raise OrderlintError(f"{missing}: no such file or directory")
+    if options.force_exclude and settings.exclude and options.paths:
+        from orderlint.shell.discover import excluded
+
+        paths = [p for p in paths if not excluded(p, settings.exclude)]
 
     fmt = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    color = options.color if options.color is not None else (options.output is None and sys.stdout.isatty()
-                                                             and not os.environ.get("NO_COLOR"))
+    color = fmt == "text" and use_color(options.color, options.output is not None)
     date = report_date(options.date)
     run_cache = None
-    if not options.no_cache and stdin is None and options.write_baseline is None:
+    if not options.no_cache and stdin is None and options.write_baseline is None and paths:
         from orderlint.cli.cache import RunCache
 
         run_cache = RunCache.open(options, settings, paths, fmt, bool(color), date)
@@ -114,11 +141,15 @@ def _execute(options: Options) -> int:
         if emitted is not None:
             return _emit(emitted, options)
 
-    from orderlint.flow.parallel import progress_bar
+    from orderlint.cli.progress import progress_bar
+    from orderlint.pipeline import Analyzer
+    from orderlint.report import Report
+    from orderlint.rules.check import exit_code, run_rules
 
-    with progress_bar() as progress:
+    with progress_bar(options.color) as progress:
         analyzer = Analyzer(settings, jobs=options.jobs, progress=progress)
         results = analyzer.analyze(paths, stdin)
+    warnings = list(getattr(analyzer, "warnings", ()))
     diagnostics = run_rules(results, settings)
     diagnostics = _apply_suppressions_and_baseline(results, diagnostics, settings, options)
     if options.write_baseline is not None:
@@ -132,32 +163,47 @@ def _execute(options: Options) -> int:
 
     emitted = Emitted()
     report = Report(results, tuple(diagnostics), date=date, lang=options.lang,
-                    options={"color": bool(color) and fmt == "text"})
+                    options={"color": bool(color), "show_tasks": options.show_tasks,
+                             "tasks_only": options.tasks_only, "quiet": options.quiet,
+                             "statistics": options.statistics, "errors": len(results.errors)})
     text = render(fmt, report)
     if options.output is not None:
         emitted.files[str(options.output)] = text
     else:
         emitted.stdout = text
+    plain = replace(report, options={"color": False})
     for fmt_name, target in (("json", options.json_output), ("sarif", options.sarif_output),
                              ("markdown", options.markdown_output)):
         if target is not None:
-            emitted.files[str(target)] = render(fmt_name, replace(report, options={"color": False}))
-    emitted.stderr = [f"orderlint: error: {problem}" for problem in results.errors]
-    emitted.code = EXIT_ERROR if results.errors else exit_code(diagnostics, settings.fail_level)
+            emitted.files[str(target)] = render(fmt_name, plain)
+    if not results.files and not results.errors and not options.quiet:
+        warnings.append(NO_SCRIPT)
+    emitted.stderr = [f"orderlint: warning: {w}" for w in dict.fromkeys(warnings)]
+    emitted.stderr += [f"orderlint: error: {problem}" for problem in results.errors]
+    if results.errors:
+        emitted.code = EXIT_ERROR
+    else:
+        emitted.code = EXIT_CLEAN if options.tasks_only else exit_code(diagnostics, settings.fail_level)
     if run_cache is not None and not results.errors:
         run_cache.store(analyzer, results, emitted)
     return _emit(emitted, options)
 
 
 def _emit(emitted, options: Options) -> int:
-    """Print and write a run's outputs (fresh or replayed from the cache); its exit code."""
+    """Print and write a run's outputs (fresh or replayed from the cache); its exit code.
+    Warnings (what was left out) come before the report, errors after it."""
+    warnings = [line for line in emitted.stderr if line.startswith("orderlint: warning: ")]
+    for line in warnings:
+        print(line, file=sys.stderr)
+    sys.stderr.flush()
     if emitted.stdout:
         sys.stdout.write(emitted.stdout)
         sys.stdout.flush()
     for target, text in emitted.files.items():
         _write(Path(target), text)
     for line in emitted.stderr:
-        print(line, file=sys.stderr)
+        if not line.startswith("orderlint: warning: "):
+            print(line, file=sys.stderr)
     return emitted.code
 
 

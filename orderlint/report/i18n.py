@@ -759,6 +759,20 @@ FR_PHRASES: tuple[tuple[str, str], ...] = (
      "suppression sans raison ; dire pourquoi après ` -- ` : {c}"),
     (r"commands nested this deep are not analysed", "des commandes imbriquées aussi profondément ne sont pas "
                                                     "analysées"),
+    # OL005 (crlf-line-endings)
+    (r"(?P<loc>lines? [\d–, ]+?) (?:ends|end) in CR LF, and bash keeps the CR in the last word of a line"
+     r"(?P<r_shebang> \(.*\))?: (?P<r>[^;]+); convert the file to LF line endings "
+     r"\(`dos2unix (?P<path>[^`]+)`; `\* text eol=lf` in \.gitattributes keeps it so\)",
+     "{loc} : fins de ligne CR LF, et bash garde le CR dans le dernier mot d'une ligne{r_shebang} : {r} ; convertir "
+     "le fichier en fins de ligne LF (`dos2unix {path}` ; `* text eol=lf` dans .gitattributes les garde)"),
+    (r" \(the shebang names an interpreter ending in `\\r`, which does not exist\)",
+     " (le shebang nomme un interpréteur terminé par `\\r`, qui n'existe pas)"),
+    (rf"(?P<t>{_C}) on (?P<loc>line \d+) reaches Rails as (?P<t2>{_C}), a task it does not know",
+     "{t} ({loc}) arrive à Rails sous la forme {t2}, une tâche qu'il ne connaît pas"),
+    (rf"(?P<t>{_C}) on (?P<loc>line \d+) reaches Rails with its last argument ending in `\\r`",
+     "{t} ({loc}) arrive à Rails avec un dernier argument terminé par `\\r`"),
+    (r"a `then` or `fi` that ends a line is no keyword any more, `set -e` becomes an invalid option",
+     "un `then` ou un `fi` en fin de ligne n'est plus un mot-clé, `set -e` devient une option invalide"),
 )
 
 FR_WORDS = {"how": {"silently": "sans message", "after a warning": "après un avertissement"}}

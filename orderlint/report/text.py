@@ -1,28 +1,32 @@
-"""Terminal output: each script's tasks in execution order, then diagnostics with a caret."""
+"""Terminal output, as the linters people know print it: the findings first, ruff-style
+(`path:line:col: CODE message`, then the source line with carets), then a summary that counts
+what it says. The task listing (each script's tasks in execution order) is behind
+`--show-tasks` / `orderlint tasks`; `--statistics` counts the findings of each rule instead.
+
+Options come from `report.options`: `color`, `show_tasks`, `tasks_only`, `quiet`,
+`statistics`, `errors` (how many inputs could not be checked: then no "All checks passed!").
+Colours are rich styles rendered to ANSI codes (rich.style only: its console is not needed
+to colour a few words, and costs tens of milliseconds to import).
+"""
 
 from __future__ import annotations
 
-import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from rich.console import Console
-from rich.markup import escape
-
-from orderlint.results import tasks_environment
-from orderlint.flow import ABORTS, SILENT, UNKNOWN, WARNS
 from orderlint.model import Severity
 from orderlint.report import Report
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-OUTCOME_STYLE = {ABORTS: "green", WARNS: "yellow", SILENT: "red", UNKNOWN: "dim"}
+OUTCOME_STYLE = {"aborts": "green", "continues-with-warning": "yellow", "continues-silently": "red",
+                 "unknown": "dim"}
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 EXCERPT = 160  # characters of a source line shown under a finding
 
 
 def show(text: str) -> str:
-    """Script text made inert: control characters visible (no line can start with `::`), no markup."""
-    return escape(CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+    """Script text made inert: control characters visible (no line can start with `::`)."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def excerpt(text: str, column: int, span: int) -> tuple[str, int, int]:
@@ -37,10 +41,64 @@ def excerpt(text: str, column: int, span: int) -> tuple[str, int, int]:
     return prefix + window + suffix, column, max(1, min(span, EXCERPT - (column - 1)))
 
 
-def render(report: Report, color: bool = False, width: int = 100) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False,
-                      soft_wrap=True)
+class Out:
+    """Lines of text made of (text, style) pieces; styled with ANSI codes when `color`."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+        self.parts: list[str] = []
+        self._styles: dict = {}
+
+    def __call__(self, *pieces) -> None:
+        """One line; each piece is a string or a (string, style) pair."""
+        for piece in pieces:
+            text, style = (piece, None) if isinstance(piece, str) else piece
+            self.parts.append(self._paint(text, style) if self.color and style and text else text)
+        self.parts.append("\n")
+
+    def _paint(self, text: str, style: str) -> str:
+        rich_style = self._styles.get(style)
+        if rich_style is None:
+            from rich.style import Style
+
+            rich_style = self._styles[style] = Style.parse(style)
+        from rich.color import ColorSystem
+
+        return rich_style.render(text, color_system=ColorSystem.STANDARD)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render(report: Report, color: bool | None = None) -> str:
+    opts = report.options
+    out = Out(bool(opts.get("color")) if color is None else color)
+    if opts.get("show_tasks") or opts.get("tasks_only"):
+        tasks(out, report)
+    if opts.get("tasks_only"):
+        if not opts.get("quiet"):
+            results = report.results
+            invocations = len(results.invocations)
+            out(f"{plural(invocations, 'database task') if invocations else 'No database task'} in "
+                f"{plural(len(results.files), 'file')}.")
+        return out.text()
+    if opts.get("statistics"):
+        statistics(out, report)
+    else:
+        for d in report.diagnostics:
+            finding(out, d, report)
+    if not opts.get("quiet"):
+        summary(out, report)
+    return out.text()
+
+
+def tasks(out: Out, report: Report) -> None:
+    from orderlint.results import tasks_environment
+
     results = report.results
     by_script = defaultdict(list)
     for inv in results.invocations:
@@ -49,48 +107,71 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         invs = by_script.get(script.path, [])
         if script.role == "library" and script.path in results.used_by:
             continue
-        head = f"[bold]{show(script.path)}[/bold]"
         env = tasks_environment(invs, script.environment).label()
-        console.print(f"{head}  [dim]environment: {show(env)}[/dim]")
+        out((show(script.path), "bold"), ("  environment: " + show(env), "dim"))
         if not invs:
-            console.print("  [dim]no database task[/dim]")
+            out(("  no database task", "dim"))
         for inv in invs:
             where = f"{inv.line}:{inv.column}" if inv.path == script.path else f"{inv.path}:{inv.line}:{inv.column}"
-            dbs = ", ".join(inv.databases)
-            style = OUTCOME_STYLE.get(inv.on_failure, "")
-            via = f"  [dim]via {show(' → '.join(inv.via))}[/dim]" if inv.via else ""
-            console.print(f"  {show(where):>10}  [bold]{show(inv.task)}[/bold]  \\[{show(dbs)}]  "
-                          f"[{style}]on failure: {inv.on_failure}[/{style}]{via}", markup=True)
-        console.print()
+            via = ("  via " + show(" → ".join(inv.via)), "dim") if inv.via else ""
+            out(f"  {show(where):>10}  ", (show(inv.task), "bold"), f"  [{show(', '.join(inv.databases))}]  ",
+                (f"on failure: {inv.on_failure}", OUTCOME_STYLE.get(inv.on_failure)), via)
+        out()
     for lib, users in sorted(results.used_by.items()):
-        console.print(f"[dim]{show(lib)} is used by {show(', '.join(users))}[/dim]")
+        out((f"{show(lib)} is used by {show(', '.join(users))}", "dim"))
     if results.used_by:
-        console.print()
-    for d in report.diagnostics:
-        style = SEVERITY_STYLE[d.severity]
-        console.print(f"[bold]{show(d.path)}:{d.line}:{d.column}:[/bold] [{style}]{d.code}[/{style}] "
-                      f"{show(d.message)} [dim]({d.name}, {d.severity.label})[/dim]")
-        parsed = results.parsed.get(d.path)
-        if parsed is not None:
-            text = parsed.line_text(d.line - 1).expandtabs(1)
-            if text.strip():
-                gutter = f"{d.line} | "
-                span = max(1, (d.end_column - d.column) if d.end_line == d.line else len(text) - d.column + 1)
-                text, column, span = excerpt(CONTROL.sub(" ", text), d.column, span)
-                console.print(f"[dim]{gutter}[/dim]{show(text)}")
-                console.print(" " * (len(gutter) + column - 1) + f"[{style}]{'^' * span}[/{style}]")
-        for rel in d.related:
-            console.print(f"  [dim]note: {show(rel.path)}:{rel.line}: {show(rel.note)}[/dim]")
-    counts = defaultdict(int)
-    for d in report.diagnostics:
-        counts[d.severity] += 1
-    files = len(results.files)
-    if report.diagnostics:
-        parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}" for s in
-                 (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
-        console.print(f"Found {len(report.diagnostics)} finding{'s' if len(report.diagnostics) != 1 else ''} "
-                      f"({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}.")
+        out()
+
+
+def finding(out: Out, d, report: Report) -> None:
+    style = SEVERITY_STYLE[d.severity]
+    out((f"{show(d.path)}:{d.line}:{d.column}:", "bold"), " ", (d.code, style), " ", show(d.message))
+    parsed = report.results.parsed.get(d.path)
+    label = (f" {d.name} ({d.severity.label})", "dim")
+    if parsed is not None:
+        text = parsed.line_text(d.line - 1).expandtabs(1)
+        if text.strip():
+            gutter = f"{d.line} | "
+            span = max(1, (d.end_column - d.column) if d.end_line == d.line else len(text) - d.column + 1)
+            text, column, span = excerpt(CONTROL.sub(" ", text), d.column, span)
+            out((gutter, "blue"), show(text))
+            out(" " * (len(gutter) + column - 1), ("^" * span, style), label)
+            label = None
+    if label is not None:
+        out("  =", label)
+    for rel in d.related:
+        out((f"  note: {show(rel.path)}:{rel.line}: {show(rel.note)}", "dim"))
+    out()
+
+
+def statistics(out: Out, report: Report) -> None:
+    """`ruff --statistics`: how many findings each rule made, most first."""
+    rows = statistics_rows(report.diagnostics)
+    if not rows:
+        return
+    width = max(len(str(count)) for _, _, count in rows)
+    for code, name, count in rows:
+        out(f"{count:>{width}}\t", (code, "bold"), f"\t{name}")
+    out()
+
+
+def statistics_rows(diagnostics) -> list[tuple[str, str, int]]:
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    return sorted(((code, name, n) for (code, name), n in counts.items()), key=lambda r: (-r[2], r[0]))
+
+
+def summary(out: Out, report: Report) -> None:
+    diagnostics = report.diagnostics
+    results = report.results
+    if diagnostics:
+        counts = Counter(d.severity for d in diagnostics)
+        parts = ", ".join(plural(counts[s], s.label) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+                          if counts[s])
+        files = len({d.path for d in diagnostics})
+        out((f"Found {plural(len(diagnostics), 'finding')}", "bold"), f" ({parts}) in {plural(files, 'file')}.")
+    elif report.options.get("errors") or not results.files:
+        return  # some input could not be checked (its error follows), or there was nothing to check
     else:
-        console.print(f"All checks passed: {len(results.invocations)} database task"
-                      f"{'s' if len(results.invocations) != 1 else ''} in {files} file{'s' if files != 1 else ''}.")
-    return buffer.getvalue()
+        invocations = len(results.invocations)
+        out(("All checks passed!", "bold green"), f" {plural(len(results.files), 'file')} checked, "
+            f"{plural(invocations, 'database task') if invocations else 'no database task'}.")

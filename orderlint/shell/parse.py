@@ -68,7 +68,7 @@ class ParsedFile:
     """
 
     __slots__ = ("path", "_data", "_packed", "_tree", "error_rows", "_line_starts", "binary_from", "ascii",
-                 "names_orderlint")
+                 "names_orderlint", "crlf_rows")
 
     def __init__(self, path: str, data: bytes, tree: "tree_sitter.Tree | None",
                  error_rows: tuple[tuple[int, int], ...], starts: "array[int] | None" = None,
@@ -82,6 +82,7 @@ class ParsedFile:
         self.binary_from = binary_from  # 0-based row of the first NUL byte: binary data from there on
         self.ascii = data.isascii()  # byte columns are character columns
         self.names_orderlint = NAMES_ORDERLINT.search(data) is not None  # may hold suppression directives
+        self.crlf_rows: tuple[int, ...] = ()  # 0-based rows that ended in CR LF before `normalize` (OL005)
 
     @property
     def data(self) -> bytes:
@@ -186,7 +187,16 @@ def split_binary(data: bytes) -> tuple[bytes, int | None]:
     return data[:start], data.count(b"\n", 0, start)
 
 
+def crlf_rows(raw: bytes) -> tuple[int, ...]:
+    """0-based rows of the lines that end in CR LF (bash keeps the CR in the line's last word)."""
+    if b"\r\n" not in raw:
+        return ()
+    return tuple(row for row, line in enumerate(raw.split(b"\n")) if line.endswith(b"\r"))
+
+
 def parse_file(path: str, raw: bytes) -> ParsedFile:
     data, binary_from = split_binary(normalize(raw))
     tree = parse_tree(data)
-    return ParsedFile(path, data, tree, error_regions(tree), None, binary_from)
+    parsed = ParsedFile(path, data, tree, error_regions(tree), None, binary_from)
+    parsed.crlf_rows = crlf_rows(raw[:len(raw) if binary_from is None else raw.find(b"\0")])
+    return parsed
