@@ -378,7 +378,7 @@ MESSAGES: dict[str, str] = {
     "OL002.dynamic": "its path is not a literal",
     "OL002.outside-root": "`{path}` is outside the project root ({root})",
     "OL002.missing": "`{path}` does not exist",
-    "OL002.unresolvable": "`{path}` cannot be resolved (symlink loop?)",
+    "OL002.unresolvable": "`{path}` cannot be resolved (symlink loop or invalid name)",
     "OL002.error": "{error}",
     "OL003.dynamic": "`{text}` is not a literal task name: orderlint cannot tell which Rails task runs here",
     "OL004.problems": "{problems}",

@@ -375,7 +375,7 @@ MESSAGES: dict[str, str] = {
     "OL002.dynamic": "son chemin n'est pas littéral",
     "OL002.outside-root": "`{path}` est hors de la racine du projet ({root})",
     "OL002.missing": "`{path}` n'existe pas",
-    "OL002.unresolvable": "`{path}` ne peut pas être résolu (boucle de liens ?)",
+    "OL002.unresolvable": "`{path}` ne peut pas être résolu (boucle de liens ou nom invalide)",
     "OL002.error": "{error}",
     "OL003.dynamic": "`{text}` n'est pas un nom de tâche littéral : orderlint ne peut pas savoir quelle tâche Rails "
                      "s'exécute ici",
