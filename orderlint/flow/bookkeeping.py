@@ -1,0 +1,56 @@
+"""bookkeeping: what the interpreter records as it goes: notes, fates, places, dropped statuses."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from orderlint.flow.inert import _variables_read
+from orderlint.flow.nodes import _line, _node_path
+from orderlint.flow.state import SILENT, Fate, FlowNote, State, _saved, replace
+from orderlint.shell.syntax import Node
+
+
+class Bookkeeping:
+    """A room of the `Interpreter` (orderlint.flow.interpreter): its methods reach the others through `self`."""
+
+    def note(self, code: str, word_or_node, message: str) -> None:
+        start = word_or_node.start
+        end = getattr(word_or_node, "end", start)
+        path = getattr(word_or_node, "path", None) or self.entry_display
+        key = (code, path, start)
+        self.notes.setdefault(key, FlowNote(code, path, start, end, message))
+
+    def fate(self, ids: Iterable[int], outcome: str, reason: str, fallback: frozenset[int] = frozenset(),
+             fix: str = "") -> None:
+        for i in ids:
+            ex = self.by_id.get(i)
+            if ex is not None and not ex.masked:
+                fate = Fate(outcome, reason, fallback, fix)
+                if fate not in ex.fates:
+                    ex.fates.append(fate)
+
+    def at(self, node: Node) -> str:
+        key = id(node)
+        text = self._at_cache.get(key)
+        if text is None:
+            text = self._at_cache[key] = self.loc(_node_path(node) or self.entry_display, _line(node.start))
+        return text
+
+    def loc(self, path: str, line: int) -> str:
+        """`line 12` in the entry script, `ops/lib/db.sh:12` elsewhere."""
+        return f"line {line}" if path == self.entry_display else f"{path}:{line}"
+
+    def _reads(self, node: Node) -> frozenset[str]:
+        key = id(node)
+        found = self._reads_cache.get(key)
+        if found is None:
+            found = self._reads_cache[key] = _variables_read(node)
+        return found
+
+    def drop(self, st: State) -> State:
+        """The current status is overwritten: failures nobody looked at continue silently."""
+        if st.pending:
+            self.fate(st.pending - _saved(st), SILENT, st.pending_reason or "its exit status is never checked",
+                      fix=st.pending_fix)
+            st = replace(st, pending=frozenset(), pending_reason="", pending_fix="")
+        return st

@@ -1,0 +1,72 @@
+"""checks: `[ … ]`, `[[ … ]]` and `test`.
+
+A check of `$?` or of a saved `$rc` decides which branch handles the failure; a check of the
+environment's name (`[ "$RAILS_ENV" = production ]`) narrows the environment of each branch.
+"""
+
+from __future__ import annotations
+
+import re
+
+from orderlint.shell.launch import is_env_name
+from orderlint.flow.state import Flow, State, normalize_env, replace
+from orderlint.shell.syntax import Test, Word
+
+
+class Checks:
+    """A room of the `Interpreter` (orderlint.flow.interpreter): its methods reach the others through `self`."""
+
+    def _env_variable(self, word: Word) -> bool:
+        names = [p.text for p in word.parts if p.kind == "var"]
+        return len(names) == 1 and is_env_name(names[0]) and \
+            all(p.kind == "lit" and not p.text.strip() for p in word.parts if p.kind != "var")
+
+    def test(self, node: Test, st: State) -> list[Flow]:
+        ops = node.operands
+        words = [o for o in ops if isinstance(o, Word)]
+        # `$?` / `$rc` checks decide which branch handles the failure.
+        status_causes: frozenset[int] | None = None
+        variable = None
+        for w in words:
+            for p in w.parts:
+                if p.kind == "param" and p.text == "?":
+                    status_causes = st.pending
+                elif p.kind == "var" and p.text in st.status_vars:
+                    status_causes, variable = st.status_vars[p.text], p.text
+                    for cause in status_causes:
+                        self.captured.pop(cause, None)
+        base = replace(st, pending=frozenset(), pending_reason="")
+        if status_causes is not None:
+            # On the branch where the test says "it succeeded", the saved status holds no failure.
+            succeeded = replace(base, status_vars={k: v for k, v in st.status_vars.items() if k != variable}) \
+                if variable else base
+            for cause in status_causes:
+                if cause in self.by_id:
+                    self.by_id[cause].status_tested = True
+            text = " ".join(o if isinstance(o, str) else (o.literal or "$") for o in ops)
+            nonzero = bool(re.search(r"(-ne|!=|-gt)\s*0\b|0\s*(-ne|!=|-lt)", text))
+            zero = bool(re.search(r"(-eq|==?)\s*0\b|0\s*(-eq|==?)", text))
+            if nonzero and not zero:
+                return [Flow("normal", replace(base, pending=status_causes), False), Flow("normal", succeeded, True)]
+            if zero and not nonzero:
+                return [Flow("normal", succeeded, False), Flow("normal", replace(base, pending=status_causes), True)]
+            return [Flow("normal", replace(base, pending=status_causes), False),
+                    Flow("normal", replace(base, pending=status_causes), True)]
+        st = self.drop(st)
+        # [ "$RAILS_ENV" = production ] narrows the environment of each branch.
+        if len(ops) == 3 and isinstance(ops[0], Word) and isinstance(ops[2], Word) and ops[1] in ("=", "==", "!="):
+            lhs, rhs = ops[0], ops[2]
+            if not self._env_variable(lhs) and self._env_variable(rhs):
+                lhs, rhs = rhs, lhs
+            value = self.expand_one(rhs, st)
+            known = self.expand_one(lhs, st)
+            if self._env_variable(lhs) and value is not None and not any(c in value for c in "*?["):
+                if known is not None:
+                    equal = normalize_env(known) == normalize_env(value)
+                    return [Flow("normal", st, equal != (ops[1] == "!="))]
+                yes, no = replace(st, envs=st.envs.restrict([value])), replace(st, envs=st.envs.exclude([value]))
+                if ops[1] == "!=":
+                    yes, no = no, yes
+                return [Flow("normal", yes, False), Flow("normal", no, True)]
+        self._run_substitutions(words, st)
+        return [Flow("normal", st, False), Flow("normal", st, True)]

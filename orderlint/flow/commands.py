@@ -1,0 +1,186 @@
+"""commands: simple commands: assignments, the shell's builtins, and what a command launches.
+
+`simple` decides what a command runs (a function, a builtin, a Rails task, a shell, another
+script of the project, `exec`, or an external command that succeeds or fails) and its status.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from orderlint.shell.extract import ALWAYS_OK
+from orderlint.shell.launch import classify
+from orderlint.flow.inert import MESSAGE_COMMANDS
+from orderlint.flow.nodes import _line
+from orderlint.flow.state import SILENT, Flow, State, _merge, replace
+from orderlint.shell.syntax import Command, Test, Word
+
+
+class Commands:
+    """A room of the `Interpreter` (orderlint.flow.interpreter): its methods reach the others through `self`."""
+
+    def command(self, node: Command, st: State) -> list[Flow]:
+        if not node.words:
+            return self.assignments(node, st)
+        st = self._run_substitutions(node.words, st)
+        if node.declaration:
+            return self.assignments(node, st)
+        words = self.expand(node.words, st)
+        if not words:
+            return [Flow("normal", st, False)]
+        prefix_env = {a.name: (self.expand_one(a.value, st) if a.value else "") for a in node.assigns}
+        return self.simple(node, words, st, prefix_env)
+
+    def assignments(self, node: Command, st: State) -> list[Flow]:
+        """`x=$(cmd)` has cmd's status; `local x=$(cmd)` has local's. Success and failure stay
+        separate paths, so what succeeded before the next command is known on each."""
+        masked_by = node.declaration
+        paths: list[tuple[State, bool]] = [(st, False)]
+        for a in node.assigns:
+            value = a.value
+            following: list[tuple[State, bool]] = []
+            for state, failed in paths:
+                if value is not None and any(p.kind == "param" and p.text == "?" for p in value.parts):
+                    for cause in state.pending:
+                        self.captured[cause] = a.name
+                    state = replace(state, status_vars={**state.status_vars, a.name: state.pending},
+                                    pending=frozenset(), pending_reason="")
+                    following.append((state, failed))
+                    continue
+                current = [(state, failed)]
+                for body in (value.substitutions if value is not None else ()):
+                    nxt: list[tuple[State, bool]] = []
+                    for before, _ in current:
+                        for f in self.substitution(body, before):
+                            after = replace(before, must=f.state.must, may=f.state.may, warned=f.state.warned,
+                                            background=f.state.background)
+                            if masked_by:
+                                where = self.loc(value.path, _line(a.start))
+                                self.fate(f.state.pending, SILENT,
+                                          f"`{masked_by} {a.name}=$(…)` on {where} returns the status of "
+                                          f"`{masked_by}`, not of the command substitution",
+                                          fix=f"declare first, then assign: `{masked_by} {a.name}; {a.name}=$(…)`")
+                                nxt.append((after, False))
+                            elif f.failed:
+                                nxt.append((replace(after, pending=f.state.pending,
+                                                    pending_reason=f.state.pending_reason), True))
+                            else:
+                                nxt.append((after, False))
+                    current = nxt
+                following.extend(current)
+            paths = [(replace(s, variables={**s.variables,
+                                            a.name: self.expand_one(value, s) if value is not None else ""}), f)
+                     for s, f in following]
+            paths = [(f.state, f.failed) for f in _merge([Flow("normal", s, f) for s, f in paths])]
+        return [Flow("normal", s, f) for s, f in paths]
+
+    def simple(self, node: Command, words: tuple[Word, ...], st: State, prefix_env: dict) -> list[Flow]:
+        name = words[0].literal
+        args = words[1:]
+        if name is not None and not st.remote and name in st.functions and name not in ("command", "builtin"):
+            return self.call(st.functions[name], node, words, st)
+        if name == "set":
+            st = self.set_options(args, st, self.loc(words[0].path, _line(node.start)))
+            flags = [a.literal or "" for a in args]
+            if any(f.startswith(("-", "+")) and "E" in f for f in flags) or "errtrace" in flags:
+                st = replace(st, errtrace=any(f.startswith("-") and "E" in f for f in flags) or
+                             ("errtrace" in flags and "-o" in flags))
+            return [Flow("normal", st, False)]
+        if name == "shopt":
+            flags = [a.literal or "" for a in args]
+            if "inherit_errexit" in flags:
+                st = replace(st, inherit_errexit="-s" in flags)
+            if "lastpipe" in flags:
+                st = replace(st, lastpipe="-s" in flags)
+            return [Flow("normal", st, False)]
+        if name == "trap":
+            return [Flow("normal", self.trap(args, st, node), False)]
+        if name in ("exit", "return"):
+            code = args[0].literal if args else None
+            saved = self._status_word(args[0], st) if args and code is None else None
+            if saved is not None:
+                # `return $rc`, `exit $?`: the status saved earlier; inside the handler of that
+                # very failure it can only be the failure
+                for cause in saved:
+                    self.captured.pop(cause, None)
+                cleared = {k: v for k, v in st.status_vars.items() if not v & saved}
+                ok = None if saved and saved <= st.handling else replace(st, pending=frozenset(), status_vars=cleared)
+                bad = replace(st, pending=saved, status_vars=cleared)  # the failure is the status again
+            elif args and code is None:
+                ok, bad = st, st  # a status orderlint cannot know
+            elif code is None:
+                ok, bad = (None, st) if (st.pending or st.handling) else (st, None)
+            else:
+                ok, bad = (st, None) if code.strip() == "0" else (None, st)
+            command = f"`{name}{' ' + args[0].raw if args else ''}`"
+            if name == "exit" and code is not None and code.strip() == "0" and st.handling:
+                self.fate(st.handling, SILENT, f"{command} on {self.loc(words[0].path, _line(node.start))} stops "
+                                               f"the script but reports success to whatever runs it",
+                          fix="`exit 1`")
+            frames = [c for c in st.calls if not c.function.startswith("source ")]
+            if frames:
+                reason = (f"`{frames[-1].name}` ({self.loc(frames[-1].path, frames[-1].line)}) "
+                          f"runs {command} ({self.loc(words[0].path, _line(node.start))})")
+            else:
+                reason = f"{command} on {self.loc(words[0].path, _line(node.start))} stops the script"
+            return [Flow(name, state, failed, reason=reason) for state, failed in ((ok, False), (bad, True))
+                    if state is not None]
+        if name in ("break", "continue"):
+            return [Flow(name, st, False)]
+        if name == "wait":
+            return self.wait(args, st, node)
+        if name in ("source", "."):
+            return self.source(node, args, st)
+        if name == "false":
+            return [Flow("normal", st, True)]
+        if name in ("[", "test", "[["):
+            ops = tuple(a if a.literal not in ("=", "==", "!=", "-eq", "-ne", "-gt", "-lt") else a.literal
+                        for a in args if a.literal not in ("]", "]]"))
+            return self.test(Test(ops, node.start, node.end), st)
+        if name == "shift":
+            if st.positional:
+                n = int(args[0].literal) if args and (args[0].literal or "").isdigit() else 1
+                st = replace(st, positional=st.positional[n:])
+            return [Flow("normal", st, False)]
+        if name == "cd":
+            target = self.expand_one(args[0], st) if args else None
+            if target is not None and not target.startswith("-"):
+                base = Path(st.cwd) if st.cwd else None
+                where = Path(target) if target.startswith("/") else (base / target if base else None)
+                st = replace(st, cwd=os.path.normpath(where) if where is not None else "")
+            else:
+                st = replace(st, cwd="")
+            return [Flow("normal", st, False)]
+        if name == "export":
+            return [Flow("normal", st, False)]
+        if name in MESSAGE_COMMANDS or (node.redirects_stderr_or_out and name not in ("cat",)):
+            return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
+        launch = classify(words, node.stdin or st.stdin)
+        if prefix_env:
+            launch = replace(launch, env={**prefix_env, **launch.env})
+        if launch.rails is not None:
+            return self.rails(node, launch, launch.rails, st)
+        if launch.shell is not None:
+            return self.shell(node, launch, launch.shell, st)
+        if launch.via and launch.words and not launch.remote and all(v in ("time", "nice", "nohup", "env")
+                                                                       for v in launch.via):
+            return self.simple(node, launch.words, st, {**prefix_env, **launch.env})
+        if launch.words and launch.words[0].literal in ALWAYS_OK:
+            return [Flow("normal", st, False)]
+        if launch.words and launch.words[0].literal == "exec" and len(launch.words) > 1:
+            # `exec cmd` replaces the script: its status is the script's.
+            out = []
+            for f in self.simple(node, launch.words[1:], st, {**prefix_env, **launch.env}):
+                if f.kind == "normal":
+                    f = Flow("exit", f.state, f.failed, reason=f"`exec` on {self.loc(words[0].path, _line(node.start))} "
+                                                               f"ends the script with its status")
+                out.append(f)
+            return out
+        target = self._script_target(launch.words, st) if launch.words else None
+        if target is not None:
+            return self.run_script(node, launch, target, st)
+        flows = [Flow("normal", st, False), Flow("normal", st, True)]
+        if launch.masks_status:
+            flows = flows[:1]
+        return flows

@@ -1,0 +1,182 @@
+"""compound: `if`, `case`, loops (retry loops among them), subshells, background jobs and `wait`."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from orderlint.flow.limits import MAX_LOOPS_UNROLLED, STEP_BUDGET
+from orderlint.flow.nodes import _breaks_out, _reads_status, describe
+from orderlint.flow.state import SILENT, WARNS, Flow, State, _merge, replace
+from orderlint.shell.syntax import Background, Case, Command, If, Loop, Node, Word
+
+
+class Compound:
+    """A room of the `Interpreter` (orderlint.flow.interpreter): its methods reach the others through `self`."""
+
+    def if_(self, node: If, st: State) -> list[Flow]:
+        out: list[Flow] = []
+        current = [Flow("normal", st, True)]
+        for cond, body in node.clauses:
+            nxt: list[Flow] = []
+            for f in current:
+                why = f"`{describe(cond)}` is called as an `if` condition on {self.at(cond)}"
+                for r in self.condition(cond, self.drop(f.state) if not _reads_status(cond) else f.state, why):
+                    if r.kind != "normal":
+                        out.append(r)
+                    elif not r.failed:
+                        out.extend(self.handler(body, r.state, f"the `if` on {self.at(cond)} handles "
+                                                              f"the failure and the script goes on"))
+                    else:
+                        nxt.append(r)
+            current = _merge(nxt)
+        for f in current:
+            where = f"the `if` on {self.at(node)} handles the failure and the script goes on"
+            if node.orelse is not None:
+                out.extend(self.handler(node.orelse, f.state, where))
+            else:
+                for r in self.handler(None, f.state, f"the `if` on {self.at(node)} has no `else` "
+                                                      f"for the failure"):
+                    out.append(replace(r, failed=False))
+        return _merge(out)
+
+    def case(self, node: Case, st: State) -> list[Flow]:
+        st = st if _reads_status(node) else self.drop(st)
+        subject = self.expand_one(node.subject, st)
+        env_var = self._env_variable(node.subject)
+        out: list[Flow] = []
+        remaining = st.envs
+        matched_all = False
+        falling: list[Flow] = []
+        for item in node.items:
+            pats = [self.expand_one(p, st) for p in item.patterns]
+            branch = st
+            if subject is not None and all(p is not None for p in pats):
+                if not any(fnmatch.fnmatchcase(subject, p) for p in pats):
+                    continue
+                matched_all = True
+            elif env_var and all(p is not None for p in pats):
+                literal = [p for p in pats if not any(ch in p for ch in "*?[")]
+                if literal and len(literal) == len(pats):
+                    branch = replace(st, envs=remaining.restrict(literal))
+                    remaining = remaining.exclude(literal)
+                else:
+                    branch = replace(st, envs=remaining)
+            if any(p == "*" for p in pats):
+                matched_all = True  # a catch-all arm: no path skips the case
+            flows = self.ev(item.body, branch)
+            for f in falling:
+                flows += self.ev(item.body, f.state)
+            falling = [f for f in flows if f.kind == "normal"] if item.falls_through else []
+            out.extend(f for f in flows if not item.falls_through or f.kind != "normal")
+            if matched_all:
+                break
+        if not matched_all:
+            out.append(Flow("normal", replace(st, envs=remaining) if env_var else st, False))
+        return _merge(out)
+
+    def loop(self, node: Loop, st: State) -> list[Flow]:
+        """Two iterations stand for any number. A failed condition that re-enters the body
+        (`until bin/rails db:migrate; do sleep 5; done`) is a retry, not an ignored failure:
+        only a `break` out of that body lets the failure go on."""
+        out: list[Flow] = []
+        entry_handling = st.handling
+        current = [Flow("normal", st, False)]
+        runs_at_least_once = node.kind == "for" and node.items is not None and len(node.items) > 0 and \
+            all(w.literal is not None for w in node.items)
+        if not runs_at_least_once:
+            out.append(Flow("normal", self.drop(st), False))
+        self.loop_depth += 1
+        retry = _breaks_out(node.body)
+        self.retry_loops += retry
+        iterations = 2 if self.loop_depth <= MAX_LOOPS_UNROLLED and self.steps < STEP_BUDGET else 1
+        try:
+            return self._loop(node, st, out, current, entry_handling, iterations)
+        finally:
+            self.loop_depth -= 1
+            self.retry_loops -= retry
+
+    def _loop(self, node: Loop, st: State, out: list[Flow], current: list[Flow], entry_handling: frozenset[int],
+              iterations: int) -> list[Flow]:
+        for iteration in range(iterations):
+            nxt: list[Flow] = []
+            for f in current:
+                # Order facts are per iteration: the next region's primary migration after this
+                # region's queue migration is not "queue before primary".
+                state = f.state if iteration == 0 else replace(f.state, must=st.must, may=st.may)
+                if node.condition is not None:
+                    why = f"`{describe(node.condition)}` is a `{node.kind}` condition on {self.at(node)}"
+                    conds = self.condition(node.condition, state, why)
+                    go_on = (lambda r: not r.failed) if node.kind == "while" else (lambda r: r.failed)
+                    body_states = []
+                    for r in conds:
+                        if r.kind != "normal":
+                            out.append(r)
+                        elif go_on(r):
+                            body_states.append(replace(r.state, handling=r.state.handling | r.state.pending,
+                                                       pending=frozenset(), pending_reason=""))
+                        else:
+                            out.append(Flow("normal", self.drop(r.state), False))
+                else:
+                    body_states = [state]
+                for bs in body_states:
+                    for r in self.ev(node.body, bs):
+                        if r.kind == "break":
+                            given_up = r.state.handling - entry_handling
+                            for cause in given_up:
+                                self.fate([cause], WARNS if cause in r.state.warned else SILENT,
+                                          f"the `{node.kind}` loop on {self.at(node)} stops retrying (`break`) "
+                                          f"and the script goes on", fix="`exit 1` instead of `break`")
+                            out.append(Flow("normal", replace(r.state, handling=entry_handling), False))
+                        elif r.kind in ("normal", "continue"):
+                            nxt.append(Flow("normal", r.state, r.failed if r.kind == "normal" else False))
+                        else:
+                            out.append(r)
+            current = _merge(nxt)
+            if node.condition is None:
+                out.extend(replace(f, state=replace(f.state, handling=entry_handling)) for f in current)
+        return _merge(out)
+
+    def subshell(self, body: Node, st: State, fresh: State | None = None) -> list[Flow]:
+        """A child shell: exit ends only it; its variables and options do not come back."""
+        inner = fresh
+        if inner is None:
+            inner = replace(st, functions=st.functions.new_child())
+            if st.err_trap and not st.errtrace:
+                inner = replace(inner, err_trap="", errexit_origin=inner.errexit_origin if inner.errexit else
+                                f"the `trap … ERR` of {st.err_trap} does not reach subshells and `$(…)` "
+                                f"(no `set -E`)")
+        entry_handling = inner.handling
+        flows = self.ev(body, inner) if not isinstance(body, tuple) else self.seq(body, inner)
+        out = []
+        for f in flows:
+            s = f.state
+            pending = s.pending
+            failed = f.failed
+            if f.kind in ("exit", "return"):
+                pending = pending | (s.handling - entry_handling)
+            merged = replace(st, must=s.must, may=s.may, warned=s.warned, pending=pending, background=s.background,
+                             pending_reason=s.pending_reason, handling=st.handling, envs=st.envs)
+            out.append(Flow("normal", merged, failed))
+        return _merge(out)
+
+    def background(self, node: Background, st: State) -> list[Flow]:
+        """`cmd &` returns 0 at once; only `wait PID` gets its status back."""
+        out = []
+        for f in self.subshell(node.body, st):
+            for cause in f.state.pending:
+                self.background_reason[cause] = f"it runs in the background (`&`, {self.at(node)}) and nothing " \
+                                                f"waits for its status (`wait \"$pid\"` would)"
+            out.append(Flow("normal", replace(f.state, pending=frozenset(),
+                                              background=f.state.background | f.state.pending), False))
+        return _merge(out)
+
+    def wait(self, args: tuple[Word, ...], st: State, node: Command) -> list[Flow]:
+        jobs = st.background
+        st = replace(st, background=frozenset())
+        if not jobs:
+            return [Flow("normal", st, False)]
+        if not args:
+            self.fate(jobs, SILENT, f"`wait` without a job id ({self.at(node)}) returns 0 whatever the job's status",
+                      fix='`wait "$pid"`, which returns the job\'s status')
+            return [Flow("normal", st, False)]
+        return [Flow("normal", st, False), Flow("normal", replace(st, pending=jobs), True)]

@@ -1,0 +1,201 @@
+"""interpreter: the `Interpreter`, one dispatcher composed from the rooms of the package.
+
+`run` walks an entry script, `seq` a list of statements (where errexit acts), `ev` sends each
+node to the room that evaluates it, or summarises it when it only runs external commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from orderlint.shell.resolve import ScriptLoader
+from orderlint.flow.bookkeeping import Bookkeeping
+from orderlint.flow.checks import Checks
+from orderlint.flow.commands import Commands
+from orderlint.flow.compound import Compound
+from orderlint.flow.functions import Functions
+from orderlint.flow.inert import COMPOUND, MESSAGE_COMMANDS, _detail, _summary
+from orderlint.flow.launches import Launches
+from orderlint.flow.limits import STEP_BUDGET
+from orderlint.flow.lists import Lists
+from orderlint.flow.nodes import _reads_status
+from orderlint.flow.state import ABORTS, SILENT, Execution, Fate, Flow, FlowNote, State, _merge, replace
+from orderlint.flow.traps import Traps
+from orderlint.flow.words import Words
+from orderlint.shell.syntax import (
+    AndOr,
+    Background,
+    Case,
+    Command,
+    FunctionDef,
+    If,
+    Inert,
+    Loop,
+    Node,
+    Not,
+    Opaque,
+    Pipeline,
+    Seq,
+    Subshell,
+    Test,
+)
+
+
+class Interpreter(Bookkeeping, Words, Commands, Launches, Lists, Compound, Functions, Traps, Checks):
+    """Walks an entry script along every path; each room (a base class) evaluates one kind of node."""
+
+    def __init__(self, entry: Path, entry_display: str, root: Path, loader: ScriptLoader,
+                 tracked: Callable[[str], bool], on_source: Callable[[str, str], None] | None = None) -> None:
+        self.entry = entry
+        self.entry_display = entry_display
+        self.root = root
+        self.loader = loader
+        self.tracked = tracked
+        self.on_source = on_source or (lambda lib, user: None)
+        self.executions: dict[tuple, Execution] = {}
+        self.by_id: dict[int, Execution] = {}
+        self.notes: dict[tuple, FlowNote] = {}
+        self.nested_depth = 0
+        self.steps = 0
+        self.loop_depth = 0
+        self.retry_loops = 0  # enclosing loops with a `break`: retries whose outcome a counter decides
+        self.files_read: set[str] = set()
+        self.background_reason: dict[int, str] = {}
+        self._at_cache: dict[int, str] = {}
+        self._reads_cache: dict[int, frozenset[str]] = {}
+        self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
+        self.deferred: dict[int, Fate] = {}  # handled failures whose saved status may still be returned
+        self.capture_reason: dict[int, tuple[str, str]] = {}  # why a captured status is lost, and the fix
+
+    # -- entry ---------------------------------------------------------------------------
+    def run(self, body: Seq, state: State) -> list[Flow]:
+        flows = self.seq(body.items, state)
+        for f in flows:
+            if not (f.kind == "exit" and f.failed):  # a script that stops ignores nothing more
+                for cause in f.state.background:
+                    self.fate([cause], SILENT, self.background_reason.get(cause, "it runs in the background"),
+                              fix='`wait "$pid"` for it, under `set -e`')
+            causes = f.state.pending | f.state.handling
+            if f.kind == "exit":
+                self.fate(causes, ABORTS, f.reason or "the script exits")
+            elif f.failed and f.state.pending:
+                self.fate(f.state.pending, ABORTS, "it is the script's last command: the script exits with its status")
+            else:
+                self.drop(f.state)
+        for cause, fate in self.deferred.items():
+            if cause in self.by_id and not self.by_id[cause].fates:
+                self.fate([cause], fate.outcome, fate.reason, fate.fallback, fate.fix)
+        for cause, variable in self.captured.items():
+            why, fix = self.capture_reason.get(cause) or (
+                f"its status is saved in `{variable}` but never checked", f'`[ "${variable}" -eq 0 ] || exit "${variable}"`')
+            self.fate([cause], SILENT, why, fix=fix)
+        return flows
+
+    # -- sequences -----------------------------------------------------------------------
+    def seq(self, items: tuple[Node, ...], st: State) -> list[Flow]:
+        current = [Flow("normal", st, False)]
+        done: list[Flow] = []
+        for item in items:
+            following: list[Flow] = []
+            reads = _reads_status(item)
+            for f in current:
+                state = f.state if reads else self.drop(f.state)
+                if "PIPESTATUS" in state.status_vars and "PIPESTATUS" not in self._reads(item):
+                    state = self._forget_pipestatus(state)
+                for r in self.ev(item, state):
+                    if r.kind != "normal":
+                        done.append(r)
+                    elif r.failed and (r.state.errexit or r.state.err_trap) and not r.state.suppressed \
+                            and not r.exempt:
+                        why = "`set -e` stops the script when it fails" if r.state.errexit else \
+                            f"the `trap … ERR` set on {r.state.err_trap} stops the script when it fails"
+                        done.append(Flow("exit", r.state, True, reason=why))
+                    else:
+                        if r.failed and r.state.pending:
+                            if r.exempt:
+                                why, fix = r.exempt, "test it instead: `if ! …; then exit 1; fi`"
+                            elif r.state.suppressed:
+                                why = f"`set -e` is ignored here because {r.state.suppressed}"
+                                fix = "call it as a plain command, or add `|| return 1` after the task"
+                            elif not r.state.errexit and not r.state.err_trap:
+                                why, fix = r.state.errexit_origin, "`set -e` first, or `|| exit 1` after the task"
+                            else:
+                                why, fix = "its exit status is never checked", "`|| exit 1` after the task"
+                            r = replace(r, state=replace(r.state, pending_reason=why, pending_fix=fix))
+                        following.append(r)
+            current = _merge(following)
+            if not current:
+                break
+        return _merge(current + done)
+
+    # -- dispatch ------------------------------------------------------------------------
+    def ev(self, node: Node, st: State) -> list[Flow]:
+        self.steps += 1
+        if self.steps > STEP_BUDGET and isinstance(node, (Loop, If, Case)):
+            return [Flow("normal", self.drop(st), False), Flow("normal", st, True)]  # out of budget: summarised
+        if type(node) is Inert:
+            if st.status_vars and node.reads & st.status_vars.keys():
+                return self.ev(node.full(), st)
+            if not any(name in st.functions for name in node.names):
+                return self._summarised(node, st, node.names, node.assigned, node.stderr, node.may_fail)
+            fn = st.functions.get(node.call) if node.call is not None else None
+            inner = self._function_summary(fn) if fn is not None and not st.remote else None
+            if inner is None or any(name in st.functions for name in inner[0] | (node.names - {node.call})):
+                return self.ev(node.full(), st)
+            # `log_info "…"`: a function that only runs external commands is summarised like them
+            return self._summarised(node, st, node.names | inner[0], node.assigned | inner[1],
+                                    node.stderr or inner[2], inner[3])
+        inert = _summary(node) if type(node) in COMPOUND else None
+        if inert is not None and not any(name in st.functions for name in inert[0]) and not (
+                st.status_vars and _detail(node, inert, 3) & st.status_vars.keys()):
+            return self._summarised(node, st, inert[0], inert[1], _detail(node, inert, 2), _detail(node, inert, 4))
+        if isinstance(node, Command):
+            return self.command(node, st)
+        if isinstance(node, Seq):
+            return self.seq(node.items, st)
+        if isinstance(node, AndOr):
+            return self.and_or(node, st)
+        if isinstance(node, Not):
+            return self.negate(node, st)
+        if isinstance(node, Pipeline):
+            return self.pipeline(node, st)
+        if isinstance(node, If):
+            return self.if_(node, st)
+        if isinstance(node, Case):
+            return self.case(node, st)
+        if isinstance(node, Loop):
+            return self.loop(node, st)
+        if isinstance(node, Subshell):
+            return self.subshell(node.body, st)
+        if isinstance(node, Background):
+            return self.background(node, st)
+        if isinstance(node, Test):
+            return self.test(node, st)
+        if isinstance(node, FunctionDef):
+            # Functions are global to a shell: one table per shell, updated in place.
+            st.functions.maps[0][node.name] = node
+            return [Flow("normal", st, False)]
+        if isinstance(node, Opaque):
+            return [Flow("normal", st, False), Flow("normal", st, True)]
+        return [Flow("normal", st, False)]
+
+    def _function_summary(self, fn: FunctionDef) -> tuple[frozenset[str], frozenset[str], bool, bool] | None:
+        """(commands, variables set, writes to stderr, may fail) of a function whose body only
+        runs external commands; None for any other function."""
+        body = fn.body
+        inert = _summary(body) if type(body) in COMPOUND else None
+        return None if inert is None else (inert[0], inert[1], _detail(body, inert, 2), _detail(body, inert, 4))
+
+    def _summarised(self, node: Node, st: State, names: frozenset[str], assigned: frozenset[str], stderr: bool,
+                    may_fail: bool) -> list[Flow]:
+        """Nothing in `node` can run Rails, change the shell's options, or leave the script: it
+        succeeds or fails, may print a warning, and leaves the variables it sets unknown."""
+        if st.handling and (names & MESSAGE_COMMANDS or stderr):
+            st = replace(st, warned=st.warned | st.handling)
+        if assigned:
+            st = replace(st, variables={**st.variables, **dict.fromkeys(assigned)})
+        st = self.drop(st) if st.pending and not _reads_status(node) else st
+        if not may_fail:
+            return [Flow("normal", st, False)]  # `if [[ -t 2 ]]; then c=…; fi`, echo…: no failure
+        return [Flow("normal", st, False), Flow("normal", st, True)]

@@ -1,0 +1,103 @@
+"""words: parameter expansion, and the command substitutions (`$(…)`) that run inside words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from orderlint.flow.nodes import _line
+from orderlint.flow.state import SILENT, Flow, State, join_states, replace
+from orderlint.shell.syntax import Node, Part, Word
+
+
+class Words:
+    """A room of the `Interpreter` (orderlint.flow.interpreter): its methods reach the others through `self`."""
+
+    def _part_text(self, part: Part, st: State) -> str | None:
+        if part.kind == "lit":
+            return part.text
+        if part.kind == "dir":
+            if part.text == "0":
+                return str(Path(st.script_file).parent) if st.script_file else str(self.entry.parent)
+            return str(Path(st.current_file).parent) if st.current_file else str(self.entry.parent)
+        if part.kind == "var":
+            if part.text == "BASH_SOURCE":
+                return st.current_file or str(self.entry)
+            if part.text in ("HOME", "PWD"):
+                return None
+            value = st.variables.get(part.text)
+            return value
+        if part.kind == "param" and part.text == "0":
+            return st.script_file or str(self.entry)
+        if part.kind == "param" and part.text.isdigit() and st.positional is not None:
+            k = int(part.text)
+            if 1 <= k <= len(st.positional):
+                return st.positional[k - 1].literal
+            return ""
+        return None
+
+    def expand_one(self, word: Word, st: State) -> str | None:
+        out = []
+        for p in word.parts:
+            t = self._part_text(p, st)
+            if t is None:
+                return None
+            out.append(t)
+        return "".join(out)
+
+    def expand(self, words: tuple[Word, ...], st: State) -> tuple[Word, ...]:
+        """Words after parameter expansion: `"$@"` becomes the caller's own words (positions and all)."""
+        out: list[Word] = []
+        for w in words:
+            parts = w.parts
+            if len(parts) == 1 and parts[0].kind == "param" and parts[0].text in ("@", "*"):
+                if st.positional is None:
+                    out.append(w)
+                elif parts[0].text == "*" and parts[0].quoted and st.positional:
+                    out.append(st.positional[0] if len(st.positional) == 1 else w)
+                else:
+                    out.extend(st.positional)
+                continue
+            if len(parts) == 1 and parts[0].kind == "param" and parts[0].text.isdigit() and parts[0].text != "0":
+                k = int(parts[0].text)
+                if st.positional is not None and 1 <= k <= len(st.positional):
+                    out.append(st.positional[k - 1])
+                elif st.positional is None:
+                    out.append(w)
+                continue
+            if any(p.kind != "lit" for p in parts):
+                texts = [self._part_text(p, st) for p in parts]
+                if all(t is not None for t in texts):
+                    value = "".join(texts)  # type: ignore[arg-type]
+                    lit = (Part("lit", value, True),)
+                    if len(parts) == 1 and parts[0].kind == "var" and not parts[0].quoted and value.split() != [value]:
+                        out.extend(w.with_parts((Part("lit", piece, False),)) for piece in value.split())
+                    else:
+                        out.append(w.with_parts(lit))
+                    continue
+            out.append(w)
+        return tuple(out)
+
+    def substitution(self, body: Node, st: State) -> list[Flow]:
+        """`$(…)` runs in a subshell where bash turns errexit off unless `inherit_errexit` is set."""
+        inner = st
+        if st.errexit and not st.inherit_errexit:
+            inner = replace(st, errexit=False, errexit_origin="bash turns `set -e` off inside `$(…)` "
+                                                              "(no `shopt -s inherit_errexit`)")
+        flows = self.subshell(body, replace(inner, capturing="$(…)"))
+        return [replace(f, state=replace(f.state, errexit=st.errexit, errexit_origin=st.errexit_origin,
+                                         capturing=st.capturing)) for f in flows]
+
+    def _run_substitutions(self, words: Iterable[Word], st: State, reason: str | None = None) -> State:
+        """Commands in `$(…)` run first; as arguments their status is lost."""
+        for w in words:
+            for body in w.substitutions:
+                flows = self.substitution(body, st)
+                merged = flows[0].state
+                for f in flows[1:]:
+                    merged = join_states(merged, f.state)
+                self.fate(merged.pending, SILENT, reason or f"it runs inside `{w.raw[:40]}`, a command substitution "
+                                                            f"whose status is discarded ({self.loc(w.path, _line(w.start))})",
+                          fix="assign it first (`out=$(…)`), then use `$out`")
+                st = replace(st, must=merged.must, may=merged.may, warned=merged.warned)
+        return st
