@@ -16,6 +16,7 @@ from conftest import REPO
 from report_support import SEED, hostile_tree, run
 from orderlint import __version__
 from orderlint.report import json_text
+from orderlint.report.sarif import DOCS_URL
 from orderlint.rules import RULES
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -67,6 +68,8 @@ def test_fields_github_code_scanning_requires(seed):
         assert rule["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning",
                                                          "info": "note"}[code.severity.label]
         assert "orderlint" in rule["properties"]["tags"]
+        assert rule["helpUri"] == f"{DOCS_URL}{rule['id']}.md" and rule["helpUri"].startswith("https://")
+    assert run_["automationDetails"] == {"id": "orderlint/"}  # the category `orderlint`
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == REPO.resolve().as_uri() + "/"
     results = run_["results"]
     assert results
@@ -94,11 +97,62 @@ def test_results_match_the_json_findings(seed):
     assert got == [(d["code"], d["path"], d["line"], d["column"], d["end_column"], d["message"]) for d in findings]
 
 
-def test_uris_are_relative_to_the_project_root_wherever_orderlint_runs():
+def test_help_uris_are_the_pages_of_docs_rules(seed):
+    """Each helpUri names a page of docs/rules/ in this repository (tests/test_docs.py keeps them current)."""
+    assert DOCS_URL.startswith("https://github.com/") and "/blob/main/docs/rules/" in DOCS_URL
+    for rule in seed["runs"][0]["tool"]["driver"]["rules"]:
+        page = rule["helpUri"].removeprefix(DOCS_URL)
+        assert (REPO / "docs" / "rules" / page).is_file(), page
+
+
+def uris(doc: dict) -> set[str]:
+    out = set()
+    for result in doc["runs"][0]["results"]:
+        artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert artifact["uriBaseId"] == "%SRCROOT%"
+        out.add(artifact["uri"])
+        for related in result.get("relatedLocations", ()):
+            assert related["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+            out.add(related["physicalLocation"]["artifactLocation"]["uri"])
+    return out
+
+
+SEED_URIS = {"ops/dev/deploy.sh", "ops/lib/database/migrations.sh", "ops/production/init-db.sh",
+             "ops/staging/init-db.sh", "ops/deploy.sh"}
+
+
+def test_uris_are_relative_to_the_repository_root_wherever_orderlint_runs():
     from_ops = sarif("ops", REPO / "fixtures" / "seed-app")
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in from_ops["runs"][0]["results"]}
-    assert uris == {"fixtures/seed-app/ops/dev/deploy.sh", "fixtures/seed-app/ops/lib/database/migrations.sh",
-                    "fixtures/seed-app/ops/production/init-db.sh", "fixtures/seed-app/ops/staging/init-db.sh"}
+    assert {"fixtures/seed-app/" + u for u in SEED_URIS - {"ops/deploy.sh"}} <= uris(from_ops) <= \
+        {"fixtures/seed-app/" + u for u in SEED_URIS}
+    from_dev = sarif(".", REPO / "fixtures" / "seed-app" / "ops" / "dev")
+    assert uris(from_dev) == {"fixtures/seed-app/ops/dev/deploy.sh"}
+    assert from_dev["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == REPO.resolve().as_uri() + "/"
+
+
+@pytest.mark.parametrize("layout", ["git", "git-file", "config", "rails-app"])
+def test_a_run_from_a_subfolder_gives_uris_from_the_repository_root(tmp_path, layout):
+    """The repository root: the git work tree (`.git` a folder, or a file as in a worktree or a
+    submodule); without git, the folder of the configuration, else the Rails app's."""
+    repo = tmp_path / "repo"
+    app = repo / "apps" / "shop"
+    shutil.copytree(REPO / "fixtures" / "seed-app", app)
+    if layout == "git":
+        (repo / ".git").mkdir()
+    elif layout == "git-file":
+        (repo / ".git").write_text("gitdir: /elsewhere/.git/worktrees/repo\n")
+    elif layout == "config":
+        (repo / ".orderlint.toml").write_text("")
+    prefix = "" if layout == "rails-app" else "apps/shop/"
+    root = app if layout == "rails-app" else repo
+    for cwd, target in ((app / "ops" / "dev", "."), (app / "ops" / "dev", "../../ops"), (app / "ops", "staging")):
+        doc = sarif(target, cwd, "--no-cache")
+        validate(doc)
+        assert doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == root.resolve().as_uri() + "/"
+        got = uris(doc)
+        assert got and got <= {prefix + u for u in SEED_URIS}, (cwd, target, got)
+        if target == "staging":
+            assert prefix + "ops/staging/init-db.sh" in got
 
 
 def test_fingerprints_follow_the_line_not_its_number(tmp_path):

@@ -1,9 +1,13 @@
 """SARIF 2.1.0 for GitHub code scanning.
 
 Every rule of the catalog is described in `tool.driver.rules` (so `ruleIndex` is stable from
-run to run); each result points at its file with a URI relative to `%SRCROOT%`, the project
-root, and carries a `partialFingerprints` entry computed from the rule, the file and the text
-of the flagged line, not its number, so that an alert follows its line when lines move.
+run to run), with its docs as `help` and its page in docs/rules/ as `helpUri`; each result
+points at its file with a URI relative to `%SRCROOT%`, the repository root (see
+`source_root`), wherever orderlint runs from, and carries a `partialFingerprints` entry
+computed from the rule, the file and the text of the flagged line, not its number, so that an
+alert follows its line when lines move. `automationDetails.id` is `orderlint/`: the category
+`orderlint`, the one the README's workflow gave upload-sarif (which fills automationDetails
+only where a run has none), so alerts uploaded before it existed keep matching.
 """
 
 from __future__ import annotations
@@ -21,6 +25,11 @@ from orderlint.rules import RULES, Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/orderlint/"
+# Where the rule pages of docs/rules/ are read on GitHub: the repository that hosts orderlint.
+# A placeholder until it has a home of its own; a fork that publishes them changes it here.
+DOCS_URL = "https://github.com/orderlint/orderlint/blob/main/docs/rules/"
+CONFIG_NAMES = (".orderlint.toml", "pyproject.toml")  # a project root found by its configuration
+AUTOMATION_ID = "orderlint/"  # category "orderlint" (all before the last "/"), no run id
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "orderlint/v1"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -53,6 +62,10 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
+def help_uri(rule: Rule) -> str:
+    return f"{DOCS_URL}{rule.code}.md"
+
+
 def rule_descriptor(rule: Rule) -> dict:
     docs = rule.docs()
     what = _sections(docs).get("What it does", rule.summary)
@@ -63,6 +76,7 @@ def rule_descriptor(rule: Rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
         "help": {"text": _plain(docs), "markdown": docs},
+        "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {
             "tags": ["orderlint", "rails", CATEGORY.get(rule.code[:3], "other")],
@@ -85,6 +99,34 @@ def artifact_location(path: str, root: Path) -> dict:
     except ValueError:
         return {"uri": absolute.as_uri()}
     return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
+def _holds(folder: Path, files: list[Path]) -> bool:
+    return all(f == folder or folder in f.parents for f in files)
+
+
+def source_root(results, paths=()) -> Path:
+    """What code scanning calls the repository root, wherever orderlint runs from: the git
+    work tree that holds the project root orderlint found. Without git: the folder of the
+    configuration file when orderlint found one (the project root then), else the Rails app
+    that holds the files (the folder of `config/database.yml` above them), else the current
+    directory when it holds them, else their deepest common folder."""
+    root = Path(results.root).resolve()
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder
+    files = [_absolute(p) for p in (*results.files, *paths)]
+    if not files or any((root / name).is_file() for name in CONFIG_NAMES):
+        return root
+    try:
+        start = Path(os.path.commonpath([str(f.parent) for f in files]))
+        common = Path(os.path.commonpath([str(root), *map(str, files)]))
+    except ValueError:  # files on another drive (Windows)
+        return root
+    for folder in (start, *start.parents):
+        if (folder / "config" / "database.yml").is_file():
+            return folder
+    return root if _holds(root, files) else common
 
 
 def root_uri(root: Path) -> str:
@@ -111,7 +153,7 @@ def fingerprint(d: Diagnostic, line_text: str, occurrence: int) -> str:
 
 def sarif_document(report: Report) -> dict:
     results = report.results
-    root = Path(results.root).resolve()
+    root = source_root(results, [p for d in report.diagnostics for p in (d.path, *(r.path for r in d.related))])
     rules = list(RULES.values())
     index = {rule.code: i for i, rule in enumerate(rules)}
     seen: dict[tuple[str, str, str], int] = {}
@@ -148,6 +190,7 @@ def sarif_document(report: Report) -> dict:
             "semanticVersion": __version__,
             "rules": [rule_descriptor(rule) for rule in rules],
         }},
+        "automationDetails": {"id": AUTOMATION_ID},
         "originalUriBaseIds": {SRCROOT: {"uri": root_uri(root)}},
         "columnKind": "unicodeCodePoints",
         "results": out,
