@@ -22,15 +22,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from orderlint.flow import normalize_env
 from orderlint.model import OrderlintError, Severity
 from orderlint.rails.policy import MIGRATIONS, Policy, Step
 from orderlint.settings import Settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 CONFIG_NAMES = (".orderlint.toml", "pyproject.toml")  # in this order of preference within a folder
 DEFAULT, COMMAND_LINE = "default", "command line"
@@ -49,6 +43,11 @@ def _shown(path: Path) -> str:
 
 
 def _read_toml(path: Path) -> dict:
+    if sys.version_info >= (3, 11):  # imported here: most runs find no configuration file to read
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
@@ -315,6 +314,8 @@ def _databases(reader: Reader, value: Any) -> dict:
     out: dict = {}
     given: dict[str, str] = {}
     for name_given, dbs in envs.items():
+        from orderlint.flow import normalize_env  # here: the flow stage is not needed to read settings
+
         env = normalize_env(name_given)  # `prod` is production, as in script names
         if env in given:
             raise reader.error(f"'databases': '{given[env]}' and '{name_given}' are the same environment")

@@ -361,6 +361,11 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(EXIT_INTERNAL) from None
     try:
         sys.stdout.flush()
+        sys.stderr.flush()
     except BrokenPipeError:
-        os._exit(code)
-    raise SystemExit(code)
+        pass
+    if os.environ.get("ORDERLINT_DEBUG"):
+        raise SystemExit(code)
+    # Everything is written and flushed (output files are closed as they are written): skip the
+    # interpreter's teardown of the analysis' objects and modules, a few milliseconds of nothing.
+    os._exit(code)

@@ -41,6 +41,19 @@ class Options:
     force_exclude: bool = False  # `exclude` applies to paths named on the command line too
 
 
+class Emitted:
+    """What a run prints and writes (the result cache stores and replays the same fields; its
+    module is not imported by runs that do not use it: hashlib alone costs milliseconds)."""
+
+    __slots__ = ("stdout", "stderr", "files", "code")
+
+    def __init__(self) -> None:
+        self.stdout = ""
+        self.stderr: list[str] = []
+        self.files: dict[str, str] = {}
+        self.code = EXIT_CLEAN
+
+
 def report_date(given: str | None) -> str:
     import datetime as dt
 
@@ -158,8 +171,6 @@ def _execute(options: Options) -> int:
         write_baseline(options.write_baseline, diagnostics, results)
         print(f"orderlint: recorded {len(diagnostics)} finding(s) in {options.write_baseline}", file=sys.stderr)
         return EXIT_CLEAN
-
-    from orderlint.cli.cache import Emitted
 
     emitted = Emitted()
     report = Report(results, tuple(diagnostics), date=date, lang=options.lang,

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from orderlint.shell.extract import build_script, library_shape
+from typing import TYPE_CHECKING
+
 from orderlint.model import OrderlintError
 from orderlint.shell.parse import ParsedFile, parse_file, parse_tree
-from orderlint.shell.syntax import Script
+
+if TYPE_CHECKING:  # extraction is imported when a file is first read (not for find_project_root alone)
+    from orderlint.shell.syntax import Script
 
 MAX_SCRIPT_BYTES = 64 * 1024 * 1024
 # Extracted files kept between entry scripts (libraries sourced again and again), with their
@@ -83,6 +86,8 @@ class LoadedScript:
     def script(self) -> Script:
         if self._script is None:
             tree, self.tree = self.tree, None
+            from orderlint.shell.extract import build_script
+
             self._script = build_script(self.parsed.path, self.parsed.data, tree or parse_tree(self.parsed.data))
             self.truncated_rows = self._script.truncated_rows
             if self.on_build is not None:
@@ -127,6 +132,8 @@ class ScriptLoader:
             raise OrderlintError(message) from None
         shown = display or display_path(path)
         parsed = parse_file(shown, data)
+        from orderlint.shell.extract import library_shape
+
         library = library_shape(parsed.tree, parsed.data)
         # Extracted when the flow first asks (trees are big: parsed again then); see `trim`.
         tree = parsed.drop_tree()
