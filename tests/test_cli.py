@@ -147,3 +147,15 @@ def test_readme_first_command_runs_the_example():
     tasks = run_cli(*args[1:], "--show-tasks").stdout.decode()
     for line in ("77:39  db:migrate", "95:44  db:migrate:queue", "116:39  db:seed", "318:18  db:reset"):
         assert line in tasks and line not in text
+
+
+def test_readme_quick_start_shows_the_real_output():
+    """The output quoted in the README's Quick start is what the seed example prints."""
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    proc = run_cli("fixtures/seed-app/ops", "--show-tasks", "--no-color")
+    lines = proc.stdout.decode().splitlines()
+    at = lines.index(shown[0])
+    assert lines[at:at + 3] == shown[:3]
+    assert lines[-1] == shown[-1] == "Found 6 findings (6 warnings) in 4 files."

@@ -192,7 +192,7 @@ def test_no_script_found_is_a_warning_and_exit_0(tmp_path):
     proc = cli("empty", cwd=root)
     assert proc.returncode == 0
     assert proc.stdout == b""
-    assert proc.stderr.decode() == ("orderlint: warning: no shell script found under the given path(s) "
+    assert proc.stderr.decode() == ("orderlint: warning: no shell script found under empty "
                                     "(*.sh, *.bash, or a file with a bash/sh shebang)\n")
     assert cli("empty", "nope", cwd=root).returncode == 2  # unless a named path does not exist
 
@@ -215,9 +215,12 @@ def test_no_script_found_is_a_warning_and_exit_0(tmp_path):
     (("--select", "OL2O1"), "--select: unknown rule code 'OL2O1'; did you mean 'OL201'?"),
     (("rulse",), "rulse: no such file or directory; did you mean the command `orderlint rule`?"),
     (("rule",), "orderlint rule takes one rule code or name, such as `orderlint rule OL201`"),
+    (("tasks", "--format", "json"), "--format is an option of `orderlint`, not of `orderlint tasks`, which prints "
+                                    "the task listing as text (`orderlint --format json` lists the tasks too)"),
+    (("tasks", "--show-task"), "unknown option '--show-task'"),
 ])
 def test_one_error_style_with_suggestions(args, message):
-    assert error_line(cli(*args) if args[0] in ("rulse", "rule") else cli(SEED, *args)) == message
+    assert error_line(cli(*args) if args[0] in ("rulse", "rule", "tasks") else cli(SEED, *args)) == message
 
 
 def test_jobs_zero_is_one_process_per_core():

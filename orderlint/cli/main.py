@@ -141,11 +141,14 @@ def _option_names(parser) -> list[str]:
     return [s for action in parser._actions for s in action.option_strings]
 
 
-def _unknown(extra: list[str], parser) -> UsageError:
+def _unknown(extra: list[str], parser, command: str) -> UsageError:
     word = extra[0]
     if not word.startswith("-"):
         return UsageError(f"unexpected argument '{word}'")
     name = word.split("=", 1)[0]
+    if command != "check" and name in _option_names(_parser("check")):
+        return UsageError(f"{name} is an option of `orderlint`, not of `orderlint {command}`, which prints the "
+                          f"task listing as text (`orderlint --format json` lists the tasks too)")
     names = _option_names(parser)
     hint = _closest(name, [n for n in names if n.startswith("--")] if name.startswith("--") else names)
     if not hint and name.startswith("-") and not name.startswith("--") and len(name) > 2:
@@ -176,7 +179,7 @@ def parse(args: list[str], command: str = "check"):
     parser = _parser(command)
     ns, extra = parser.parse_known_intermixed_args(_color_value(args))
     if extra:
-        raise _unknown(extra, parser)
+        raise _unknown(extra, parser, command)
     return ns
 
 

@@ -89,7 +89,7 @@ def render(fmt: str, report) -> str:
     return module.render(report)
 
 
-NO_SCRIPT = "no shell script found under the given path(s) (*.sh, *.bash, or a file with a bash/sh shebang)"
+NO_SCRIPT = "no shell script found under {paths} (*.sh, *.bash, or a file with a bash/sh shebang)"
 
 
 def _write(path: Path, text: str) -> None:
@@ -188,7 +188,8 @@ def _execute(options: Options) -> int:
         if target is not None:
             emitted.files[str(target)] = render(fmt_name, plain)
     if not results.files and not results.errors and not options.quiet:
-        warnings.append(NO_SCRIPT)
+        shown = ", ".join(str(p) for p in paths[:3]) + (", …" if len(paths) > 3 else "")
+        warnings.append(NO_SCRIPT.format(paths=shown or "the given paths"))
     emitted.stderr = [f"orderlint: warning: {w}" for w in dict.fromkeys(warnings)]
     emitted.stderr += [f"orderlint: error: {problem}" for problem in results.errors]
     if results.errors:
