@@ -36,8 +36,8 @@ def test_every_language_has_every_id_with_the_same_placeholders(lang):
 
 
 def _string_constants() -> tuple[set[str], list[str]]:
-    """Every string literal of the package (ids are written whole) and the constant heads of f-strings
-    (`f"t_{task}"` names every `t_…` id)."""
+    """Every string literal of the package (ids are written whole) and the constant heads of f-strings and
+    concatenations (`f"t_{task}"` names every `t_…` id)."""
     literals: set[str] = set()
     heads: list[str] = []
     for path in PACKAGE.rglob("*.py"):
@@ -46,6 +46,9 @@ def _string_constants() -> tuple[set[str], list[str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
                 heads.append(node.values[0].value)
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) \
+                    and isinstance(node.left.value, str):
+                heads.append(node.left.value)  # `"policy_" + state`
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 literals.add(node.value)
     return literals, [h for h in heads if h]

@@ -358,17 +358,44 @@ def analyzed(target: str, cwd: Path = REPO):
         os.chdir(here)
 
 
-@pytest.mark.parametrize("ops", sorted(str(p.relative_to(REPO)) for p in REPO.glob("fixtures/**/ops")))
-def test_every_sentence_of_the_analysis_has_french_words(ops):
-    """Each reason, fix and finding message the fixtures produce has a pattern in i18n.FR_PHRASES (a new
-    sentence of the analysis or of a rule needs one, or it shows up in English in the French report)."""
-    from orderlint.report.i18n import Messages
+# Words of English prose that French never uses; code spans, paths and rule names are removed first.
+ENGLISH_WORDS = re.compile(r"\b(?:the|is|are|its|it|when|which|runs|never|does|has|with|after|before|this|that|from|"
+                           r"fails|failure|stops|goes|and|not|only|also|nothing|because|whatever|use)\b")
 
-    results, diagnostics, _ = analyzed(ops)
-    sentences = {i.reason for i in results.invocations if i.reason} | {i.fix for i in results.invocations if i.fix}
-    sentences |= {d.message for d in diagnostics}
-    t = Messages("fr")
-    assert [s for s in sorted(sentences) if not t.phrase(s)[1]] == []
+
+def english_in(markdown: str) -> list[str]:
+    """Lines of a French report that still hold English prose."""
+    found = []
+    for line in markdown.splitlines():
+        prose = re.sub(r"`[^`]*`|<code>.*?</code>", " ", line)  # code spans
+        prose = re.sub(r"\*\*OL\d{3}\*\* [a-z-]+|OL\d{3} [a-z-]+", " ", prose)  # rule codes and names
+        prose = re.sub(r"[\w./-]+\.(?:sh|yml|rb|sqlite3|lock)\b|https?://\S+", " ", prose)
+        if ENGLISH_WORDS.search(prose):
+            found.append(line)
+    return found
+
+
+CORPUS = sorted(str(p.relative_to(REPO)) for p in (REPO / "tests" / "corpus").glob("*__*") if p.is_dir())
+
+
+@pytest.mark.parametrize("tree", CORPUS)
+def test_the_french_audit_of_real_scripts_holds_no_english_sentence(tree):
+    """The corpus of public repositories' scripts (laid out locally from tests/corpus/SOURCES.md)."""
+    out = run(tree, "--format", "markdown", "--lang", "fr", "--date", "2025-12-30", "--no-cache")
+    assert english_in(out.stdout.decode()) == []
+
+
+def test_the_english_detector_finds_english():
+    assert english_in("- ⚠️ **OL201** primary-failure-ignored : if `db:migrate` fails the script goes on") != []
+    assert english_in("- ⚠️ **OL201** primary-failure-ignored (`a.sh`:3) : si `db:migrate` échoue, le script "
+                      "continue sans message : `set +e` (ligne 2) désactive errexit") == []
+
+
+@pytest.mark.parametrize("ops", sorted(str(p.relative_to(REPO)) for p in REPO.glob("fixtures/**/ops")))
+def test_the_french_audit_holds_no_english_sentence(ops):
+    """Every reason, fix and finding a fixture produces is rendered from the French catalogue."""
+    out = run(ops, "--format", "markdown", "--lang", "fr", "--date", "2025-12-30", "--no-cache")
+    assert english_in(out.stdout.decode()) == []
 
 
 def test_reset_in_development(fr, en):

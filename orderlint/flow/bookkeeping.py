@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from orderlint.messages import Message, Loc
 from orderlint.flow.inert import _variables_read
 from orderlint.flow.nodes import _line, _node_path
 from orderlint.flow.state import SILENT, Fate, FlowNote, State, _saved, replace
@@ -13,15 +14,15 @@ from orderlint.shell.syntax import Node
 class Bookkeeping:
     """A room of the `Interpreter` (orderlint.flow.interpreter): its methods reach the others through `self`."""
 
-    def note(self, code: str, word_or_node, message: str) -> None:
+    def note(self, code: str, word_or_node, message: Message) -> None:
         start = word_or_node.start
         end = getattr(word_or_node, "end", start)
         path = getattr(word_or_node, "path", None) or self.entry_display
         key = (code, path, start)
         self.notes.setdefault(key, FlowNote(code, path, start, end, message))
 
-    def fate(self, ids: Iterable[int], outcome: str, reason: str, fallback: frozenset[int] = frozenset(),
-             fix: str = "") -> None:
+    def fate(self, ids: Iterable[int], outcome: str, reason: Message, fallback: frozenset[int] = frozenset(),
+             fix: Message | str = "") -> None:
         for i in ids:
             ex = self.by_id.get(i)
             if ex is not None and not ex.masked:
@@ -29,16 +30,16 @@ class Bookkeeping:
                 if fate not in ex.fates:
                     ex.fates.append(fate)
 
-    def at(self, node: Node) -> str:
+    def at(self, node: Node) -> Loc:
         key = id(node)
         text = self._at_cache.get(key)
         if text is None:
             text = self._at_cache[key] = self.loc(_node_path(node) or self.entry_display, _line(node.start))
         return text
 
-    def loc(self, path: str, line: int) -> str:
-        """`line 12` in the entry script, `ops/lib/db.sh:12` elsewhere."""
-        return f"line {line}" if path == self.entry_display else f"{path}:{line}"
+    def loc(self, path: str, line: int) -> Loc:
+        """A place, shown as `line 12` in the entry script and `ops/lib/db.sh:12` elsewhere."""
+        return Loc(path, line, home=self.entry_display)
 
     def _reads(self, node: Node) -> frozenset[str]:
         key = id(node)
@@ -50,7 +51,7 @@ class Bookkeeping:
     def drop(self, st: State) -> State:
         """The current status is overwritten: failures nobody looked at continue silently."""
         if st.pending:
-            self.fate(st.pending - _saved(st), SILENT, st.pending_reason or "its exit status is never checked",
+            self.fate(st.pending - _saved(st), SILENT, st.pending_reason or Message("flow.exit-status-never-checked"),
                       fix=st.pending_fix)
             st = replace(st, pending=frozenset(), pending_reason="", pending_fix="")
         return st

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from orderlint.messages import Message
 from orderlint.shell.extract import ALWAYS_OK
 from orderlint.shell.launch import classify
 from orderlint.flow.inert import MESSAGE_COMMANDS
@@ -58,9 +59,8 @@ class Commands:
                             if masked_by:
                                 where = self.loc(value.path, _line(a.start))
                                 self.fate(f.state.pending, SILENT,
-                                          f"`{masked_by} {a.name}=$(…)` on {where} returns the status of "
-                                          f"`{masked_by}`, not of the command substitution",
-                                          fix=f"declare first, then assign: `{masked_by} {a.name}; {a.name}=$(…)`")
+                                          Message("flow.declaration-masks", builtin=masked_by, name=a.name, where=where),
+                                          fix=Message("fix.declare-then-assign", builtin=masked_by, name=a.name))
                                 nxt.append((after, False))
                             elif f.failed:
                                 nxt.append((replace(after, pending=f.state.pending,
@@ -113,17 +113,18 @@ class Commands:
                 ok, bad = (None, st) if (st.pending or st.handling) else (st, None)
             else:
                 ok, bad = (st, None) if code.strip() == "0" else (None, st)
-            command = f"`{name}{' ' + args[0].raw if args else ''}`"
+            command = f"{name}{' ' + args[0].raw if args else ''}"
             if name == "exit" and code is not None and code.strip() == "0" and st.handling:
-                self.fate(st.handling, SILENT, f"{command} on {self.loc(words[0].path, _line(node.start))} stops "
-                                               f"the script but reports success to whatever runs it",
-                          fix="`exit 1`")
+                self.fate(st.handling, SILENT, Message("flow.stops-with-success", command=command,
+                                                       where=self.loc(words[0].path, _line(node.start))),
+                          fix=Message("fix.exit-1"))
             frames = [c for c in st.calls if not c.function.startswith("source ")]
             if frames:
-                reason = (f"`{frames[-1].name}` ({self.loc(frames[-1].path, frames[-1].line)}) "
-                          f"runs {command} ({self.loc(words[0].path, _line(node.start))})")
+                reason = Message("flow.function-runs", function=frames[-1].name,
+                                 where=self.loc(frames[-1].path, frames[-1].line), command=command,
+                                 at=self.loc(words[0].path, _line(node.start)))
             else:
-                reason = f"{command} on {self.loc(words[0].path, _line(node.start))} stops the script"
+                reason = Message("flow.command-stops", command=command, where=self.loc(words[0].path, _line(node.start)))
             return [Flow(name, state, failed, reason=reason) for state, failed in ((ok, False), (bad, True))
                     if state is not None]
         if name in ("break", "continue"):
@@ -173,8 +174,8 @@ class Commands:
             out = []
             for f in self.simple(node, launch.words[1:], st, {**prefix_env, **launch.env}):
                 if f.kind == "normal":
-                    f = Flow("exit", f.state, f.failed, reason=f"`exec` on {self.loc(words[0].path, _line(node.start))} "
-                                                               f"ends the script with its status")
+                    f = Flow("exit", f.state, f.failed,
+                             reason=Message("flow.exec-ends", where=self.loc(words[0].path, _line(node.start))))
                 out.append(f)
             return out
         target = self._script_target(launch.words, st) if launch.words else None

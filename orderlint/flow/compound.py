@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 
+from orderlint.messages import Message
 from orderlint.flow.limits import MAX_LOOPS_UNROLLED, STEP_BUDGET
 from orderlint.flow.nodes import _breaks_out, _reads_status, describe
 from orderlint.flow.state import SILENT, WARNS, Flow, State, _merge, replace
@@ -19,23 +20,21 @@ class Compound:
         for cond, body in node.clauses:
             nxt: list[Flow] = []
             for f in current:
-                why = f"`{describe(cond)}` is called as an `if` condition on {self.at(cond)}"
+                why = Message("flow.if-condition", command=describe(cond), where=self.at(cond))
                 for r in self.condition(cond, self.drop(f.state) if not _reads_status(cond) else f.state, why):
                     if r.kind != "normal":
                         out.append(r)
                     elif not r.failed:
-                        out.extend(self.handler(body, r.state, f"the `if` on {self.at(cond)} handles "
-                                                              f"the failure and the script goes on"))
+                        out.extend(self.handler(body, r.state, Message("flow.if-handles", where=self.at(cond))))
                     else:
                         nxt.append(r)
             current = _merge(nxt)
         for f in current:
-            where = f"the `if` on {self.at(node)} handles the failure and the script goes on"
+            where = Message("flow.if-handles", where=self.at(node))
             if node.orelse is not None:
                 out.extend(self.handler(node.orelse, f.state, where))
             else:
-                for r in self.handler(None, f.state, f"the `if` on {self.at(node)} has no `else` "
-                                                      f"for the failure"):
+                for r in self.handler(None, f.state, Message("flow.if-no-else", where=self.at(node))):
                     out.append(replace(r, failed=False))
         return _merge(out)
 
@@ -104,7 +103,8 @@ class Compound:
                 # region's queue migration is not "queue before primary".
                 state = f.state if iteration == 0 else replace(f.state, must=st.must, may=st.may)
                 if node.condition is not None:
-                    why = f"`{describe(node.condition)}` is a `{node.kind}` condition on {self.at(node)}"
+                    why = Message("flow.loop-condition", command=describe(node.condition), kind=node.kind,
+                                  where=self.at(node))
                     conds = self.condition(node.condition, state, why)
                     go_on = (lambda r: not r.failed) if node.kind == "while" else (lambda r: r.failed)
                     body_states = []
@@ -124,8 +124,8 @@ class Compound:
                             given_up = r.state.handling - entry_handling
                             for cause in given_up:
                                 self.fate([cause], WARNS if cause in r.state.warned else SILENT,
-                                          f"the `{node.kind}` loop on {self.at(node)} stops retrying (`break`) "
-                                          f"and the script goes on", fix="`exit 1` instead of `break`")
+                                          Message("flow.loop-break", kind=node.kind, where=self.at(node)),
+                                          fix=Message("fix.exit-not-break"))
                             out.append(Flow("normal", replace(r.state, handling=entry_handling), False))
                         elif r.kind in ("normal", "continue"):
                             nxt.append(Flow("normal", r.state, r.failed if r.kind == "normal" else False))
@@ -143,8 +143,7 @@ class Compound:
             inner = replace(st, functions=st.functions.new_child())
             if st.err_trap and not st.errtrace:
                 inner = replace(inner, err_trap="", errexit_origin=inner.errexit_origin if inner.errexit else
-                                f"the `trap … ERR` of {st.err_trap} does not reach subshells and `$(…)` "
-                                f"(no `set -E`)")
+                                Message("flow.err-trap-no-subshells", where=st.err_trap))
         entry_handling = inner.handling
         flows = self.ev(body, inner) if not isinstance(body, tuple) else self.seq(body, inner)
         out = []
@@ -164,8 +163,7 @@ class Compound:
         out = []
         for f in self.subshell(node.body, st):
             for cause in f.state.pending:
-                self.background_reason[cause] = f"it runs in the background (`&`, {self.at(node)}) and nothing " \
-                                                f"waits for its status (`wait \"$pid\"` would)"
+                self.background_reason[cause] = Message("flow.background-unwaited", where=self.at(node))
             out.append(Flow("normal", replace(f.state, pending=frozenset(),
                                               background=f.state.background | f.state.pending), False))
         return _merge(out)
@@ -176,7 +174,6 @@ class Compound:
         if not jobs:
             return [Flow("normal", st, False)]
         if not args:
-            self.fate(jobs, SILENT, f"`wait` without a job id ({self.at(node)}) returns 0 whatever the job's status",
-                      fix='`wait "$pid"`, which returns the job\'s status')
+            self.fate(jobs, SILENT, Message("flow.wait-without-id", where=self.at(node)), fix=Message("fix.wait-pid"))
             return [Flow("normal", st, False)]
         return [Flow("normal", st, False), Flow("normal", replace(st, pending=jobs), True)]

@@ -11,6 +11,7 @@ import re
 from collections import ChainMap
 from pathlib import Path
 
+from orderlint.messages import Message
 from orderlint.shell.launch import Launch
 from orderlint.model import OrderlintError
 from orderlint.shell.resolve import real_path, resolve_source
@@ -31,7 +32,7 @@ class Functions:
         inner = replace(st, positional=tuple(words[1:]), calls=st.calls + (site,), stdin=node.stdin or st.stdin)
         if st.err_trap and not st.errtrace:
             inner = replace(inner, err_trap="", errexit_origin=inner.errexit_origin if inner.errexit else
-                            f"the `trap … ERR` of {st.err_trap} does not reach functions (no `set -E`)")
+                            Message("flow.err-trap-no-functions", where=st.err_trap))
         entry_handling = st.handling
         out = []
         for f in self.ev(fn.body, inner):
@@ -42,8 +43,9 @@ class Functions:
                 if not f.failed:
                     for cause in s.handling - entry_handling:
                         self.fate([cause], WARNS if cause in s.warned else SILENT,
-                                  f"`{fn.name}` returns success after the failure ({self.loc(fn.path, _line(fn.start))})",
-                                  fix="`return 1` on failure")
+                                  Message("flow.function-returns-success", function=fn.name,
+                                          where=self.loc(fn.path, _line(fn.start))),
+                                  fix=Message("fix.return-1"))
                 out.append(Flow("normal", replace(s, pending=pending, handling=entry_handling), f.failed))
             elif f.kind == "normal":
                 out.append(Flow("normal", s, f.failed))
@@ -80,12 +82,13 @@ class Functions:
             in_cwd, _ = resolve_source(str(Path(st.cwd) / text), current_dir, self.root)
             path, why = (in_cwd, None) if in_cwd is not None else (path, why)
         if path is None:
-            self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {why}")
+            self.note("OL002", args[0], Message("OL002.not-followed", text=args[0].raw, reason=why))
             return None
         try:
             return path, self.loader.load(path)
         except OrderlintError as exc:
-            self.note("OL002", args[0], f"`{args[0].raw}` is not followed: {exc}")
+            self.note("OL002", args[0], Message("OL002.not-followed", text=args[0].raw,
+                                                reason=Message("OL002.error", error=str(exc))))
             return None
 
     def _script_target(self, words: tuple[Word, ...], st: State) -> tuple[Path, tuple[Word, ...], bool, bool] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from orderlint.messages import Message
 from orderlint.shell.resolve import ScriptLoader
 from orderlint.flow.bookkeeping import Bookkeeping
 from orderlint.flow.checks import Checks
@@ -74,13 +75,13 @@ class Interpreter(Bookkeeping, Words, Commands, Launches, Lists, Compound, Funct
         for f in flows:
             if not (f.kind == "exit" and f.failed):  # a script that stops ignores nothing more
                 for cause in f.state.background:
-                    self.fate([cause], SILENT, self.background_reason.get(cause, "it runs in the background"),
-                              fix='`wait "$pid"` for it, under `set -e`')
+                    self.fate([cause], SILENT, self.background_reason.get(cause, Message("flow.background")),
+                              fix=Message("fix.wait-pid-errexit"))
             causes = f.state.pending | f.state.handling
             if f.kind == "exit":
-                self.fate(causes, ABORTS, f.reason or "the script exits")
+                self.fate(causes, ABORTS, f.reason or Message("flow.script-exits"))
             elif f.failed and f.state.pending:
-                self.fate(f.state.pending, ABORTS, "it is the script's last command: the script exits with its status")
+                self.fate(f.state.pending, ABORTS, Message("flow.last-command"))
             else:
                 self.drop(f.state)
         for cause, fate in self.deferred.items():
@@ -88,7 +89,7 @@ class Interpreter(Bookkeeping, Words, Commands, Launches, Lists, Compound, Funct
                 self.fate([cause], fate.outcome, fate.reason, fate.fallback, fate.fix)
         for cause, variable in self.captured.items():
             why, fix = self.capture_reason.get(cause) or (
-                f"its status is saved in `{variable}` but never checked", f'`[ "${variable}" -eq 0 ] || exit "${variable}"`')
+                Message("flow.status-saved-unchecked", variable=variable), Message("fix.check-saved-status", variable=variable))
             self.fate([cause], SILENT, why, fix=fix)
         return flows
 
@@ -108,20 +109,20 @@ class Interpreter(Bookkeeping, Words, Commands, Launches, Lists, Compound, Funct
                         done.append(r)
                     elif r.failed and (r.state.errexit or r.state.err_trap) and not r.state.suppressed \
                             and not r.exempt:
-                        why = "`set -e` stops the script when it fails" if r.state.errexit else \
-                            f"the `trap … ERR` set on {r.state.err_trap} stops the script when it fails"
+                        why = Message("flow.errexit-stops") if r.state.errexit else \
+                            Message("flow.err-trap-stops", where=r.state.err_trap)
                         done.append(Flow("exit", r.state, True, reason=why))
                     else:
                         if r.failed and r.state.pending:
                             if r.exempt:
-                                why, fix = r.exempt, "test it instead: `if ! …; then exit 1; fi`"
+                                why, fix = r.exempt, Message("fix.test-instead")
                             elif r.state.suppressed:
-                                why = f"`set -e` is ignored here because {r.state.suppressed}"
-                                fix = "call it as a plain command, or add `|| return 1` after the task"
+                                why = Message("flow.errexit-ignored", reason=r.state.suppressed)
+                                fix = Message("fix.plain-command")
                             elif not r.state.errexit and not r.state.err_trap:
-                                why, fix = r.state.errexit_origin, "`set -e` first, or `|| exit 1` after the task"
+                                why, fix = r.state.errexit_origin, Message("fix.errexit-or-exit")
                             else:
-                                why, fix = "its exit status is never checked", "`|| exit 1` after the task"
+                                why, fix = Message("flow.exit-status-never-checked"), Message("fix.or-exit")
                             r = replace(r, state=replace(r.state, pending_reason=why, pending_fix=fix))
                         following.append(r)
             current = _merge(following)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import ChainMap
 
+from orderlint.messages import Message
 from orderlint.shell.extract import parse_nested
 from orderlint.shell.launch import ENV_VARIABLES, Launch, RailsRun, ShellRun, rails_environment
 from orderlint.flow.limits import MAX_NESTED_SHELLS
@@ -36,14 +37,14 @@ class Launches:
         for w in run.dynamic:
             if len(w.parts) == 1 and w.parts[0].kind == "param" and st.positional is None:
                 continue  # a wrapper's "$@": its callers name the task
-            self.note("OL003", w, f"`{w.raw}` is not a literal task name: orderlint cannot tell which "
-                                  f"Rails task runs here")
+            self.note("OL003", w, Message("OL003.dynamic", text=w.raw))
         tasks = [t for t in run.tasks if self.tracked((t.literal or "").strip().split("[", 1)[0])]
         waiting = _saved(st) - st.handling
         if tasks and waiting:
             name = (tasks[0].literal or "").strip()
-            self.fate(waiting, SILENT, f"the script goes on to `{name}` ({self.loc(tasks[0].path, _line(tasks[0].start))}) "
-                                       f"before it checks the saved status", fix="check the status right after the task")
+            self.fate(waiting, SILENT, Message("flow.goes-on-before-check", task=name,
+                                               where=self.loc(tasks[0].path, _line(tasks[0].start))),
+                      fix=Message("fix.check-right-after"))
         if not tasks:
             flows = [Flow("normal", st, False)]
             if not launch.masks_status:
@@ -99,7 +100,7 @@ class Launches:
         ok = replace(st, must=must, may=may)
         if launch.masks_status:
             for i in ids:
-                self.by_id[i].fates.append(Fate(SILENT, launch.masks_status, fix="`heroku run --exit-code`"))
+                self.by_id[i].fates.append(Fate(SILENT, launch.masks_status, fix=Message("fix.heroku-exit-code")))
                 self.by_id[i].masked = launch.masks_status
             return [Flow("normal", ok, False)]
         failed = replace(st, may=may - IdSet.of([ids[-1]]), pending=frozenset(ids))
@@ -121,9 +122,8 @@ class Launches:
             else:
                 launcher = " ".join(launch.via) if launch.via else "a shell"
                 fresh = replace(st, errexit=run.errexit, pipefail=False, suppressed=None, positional=None,
-                                errexit_origin=f"the shell that `{launcher}` starts on "
-                                               f"{self.loc(node.words[0].path, _line(node.start))} has no `set -e` "
-                                               f"(put `set -e` first in the commands it runs)",
+                                errexit_origin=Message("flow.launched-shell-no-errexit", launcher=launcher,
+                                                       where=self.loc(node.words[0].path, _line(node.start))),
                                 functions=ChainMap(), variables={}, status_vars={}, remote=False,
                                 via=st.via + launch.via)
                 flows = self.subshell(body, st, fresh=fresh)
@@ -132,7 +132,7 @@ class Launches:
         if launch.masks_status:
             out = []
             for f in flows:
-                self.fate(f.state.pending, SILENT, launch.masks_status, fix="`heroku run --exit-code`")
+                self.fate(f.state.pending, SILENT, launch.masks_status, fix=Message("fix.heroku-exit-code"))
                 out.append(Flow("normal", replace(f.state, pending=frozenset()), False))
             return _merge(out)
         return flows

@@ -7,6 +7,7 @@ goes on silently.
 
 from __future__ import annotations
 
+from orderlint.messages import Message
 from orderlint.flow.nodes import _reads_status, describe
 from orderlint.flow.state import SILENT, WARNS, Fate, Flow, State, _merge, _saved, join_states, replace
 from orderlint.shell.syntax import AndOr, Command, Node, Not, Pipeline
@@ -45,7 +46,7 @@ class Lists:
                 saved = _saved(f.state)
                 for cause in new:
                     fate = Fate(WARNS if cause in f.state.warned else SILENT, where, fallback,
-                                "end the handler with `exit 1`")
+                                Message("fix.handler-exit"))
                     if cause in saved:
                         self.deferred.setdefault(cause, fate)  # `return $rc` may still raise it
                     else:
@@ -55,19 +56,18 @@ class Lists:
         return out
 
     def and_or(self, node: AndOr, st: State) -> list[Flow]:
-        left = self.condition(node.left, st, f"`{describe(node.left)}` is followed by `{node.op}` "
-                                             f"on {self.at(node)}")
+        left = self.condition(node.left, st, Message("flow.list-operand", command=describe(node.left), op=node.op,
+                                                     where=self.at(node)))
         out: list[Flow] = []
         for f in left:
             if f.kind != "normal":
                 out.append(f)
             elif node.op == "&&":
                 if f.failed:
-                    out.append(replace(f, exempt=f"errexit ignores a failure followed by `&&` "
-                                                 f"({self.at(node)})"))
+                    out.append(replace(f, exempt=Message("flow.and-exempt", where=self.at(node))))
                 elif f.state.pending:  # `[ $? -ne 0 ] && …`: the right side handles the failure
-                    out.extend(self.handler(node.right, f.state, f"on failure `&& {describe(node.right)}` runs "
-                                                                 f"({self.at(node)}) and the script goes on"))
+                    out.extend(self.handler(node.right, f.state, Message(
+                        "flow.handler-runs", handler=f"&& {describe(node.right)}", where=self.at(node))))
                 else:
                     out.extend(self.ev(node.right, f.state))
             else:
@@ -78,20 +78,20 @@ class Lists:
                     out.append(replace(f, state=self.drop(f.state)))
         return _merge(out)
 
-    def _or_reason(self, node: AndOr) -> str:
+    def _or_reason(self, node: AndOr) -> Message:
         right = node.right
         text = describe(right)
         if isinstance(right, Command) and right.words and right.words[0].literal in ("true", ":"):
-            return f"`|| {right.words[0].literal}` on {self.at(node)} discards the failure"
-        return f"on failure `|| {text}` runs ({self.at(node)}) and the script goes on"
+            return Message("flow.or-discards", command=right.words[0].literal, where=self.at(node))
+        return Message("flow.handler-runs", handler=f"|| {text}", where=self.at(node))
 
     def negate(self, node: Not, st: State) -> list[Flow]:
-        flows = self.condition(node.body, st, f"`{describe(node.body)}` is negated with `!` on {self.at(node)}")
+        flows = self.condition(node.body, st, Message("flow.negated", command=describe(node.body), where=self.at(node)))
         out = []
         for f in flows:
             if f.kind == "normal":
                 out.append(Flow("normal", f.state, not f.failed,
-                                exempt=f"errexit ignores a command negated with `!` ({self.at(node)})"))
+                                exempt=Message("flow.negation-exempt", where=self.at(node))))
             else:
                 out.append(f)
         return out
@@ -109,10 +109,10 @@ class Lists:
                 state = join_states(state, f.state)
             if not st.pipefail:
                 # Lost unless the next command reads `${PIPESTATUS[0]}`.
-                why = f"the pipeline's status is that of `{last_name}` (no `set -o pipefail`, {self.at(node)})"
+                why = Message("flow.pipeline-status", command=last_name, where=self.at(node))
                 for cause in state.pending:
                     self.captured[cause] = "PIPESTATUS"
-                    self.capture_reason[cause] = (why, "`set -o pipefail`")
+                    self.capture_reason[cause] = (why, Message("fix.pipefail"))
                 piped = piped | state.pending
             else:
                 stage_pending |= state.pending

@@ -15,6 +15,7 @@ from dataclasses import replace as _dataclass_replace
 from pathlib import Path
 from typing import Iterable
 
+from orderlint.messages import Message, Loc
 from orderlint.model import Pos
 from orderlint.shell.syntax import Word
 
@@ -144,9 +145,9 @@ class CallSite:
 @dataclass(frozen=True, slots=True)
 class Fate:
     outcome: str  # ABORTS / WARNS / SILENT
-    reason: str
+    reason: "Message | str"  # "" when none
     fallback: frozenset[int] = frozenset()  # executions run by the failure handler
-    fix: str = ""  # how to make the failure stop the script
+    fix: "Message | str" = ""  # how to make the failure stop the script
 
 
 @dataclass
@@ -194,7 +195,7 @@ class Execution:
             return WARNS
         return ABORTS
 
-    def reason(self, outcome: str) -> str:
+    def reason(self, outcome: str) -> "Message | str":
         return next((f.reason for f in self.fates if f.outcome == outcome), "")
 
     def fix(self, outcome: str) -> str:
@@ -209,14 +210,14 @@ class FlowNote:
     path: str
     start: Pos
     end: Pos
-    message: str
+    message: Message
 
 
 @dataclass(frozen=True)
 class State:
     errexit: bool = False
     pipefail: bool = False
-    suppressed: str | None = None  # why errexit is ignored at this point
+    suppressed: Message | None = None  # why errexit is ignored at this point
     variables: dict = field(default_factory=dict)  # name -> literal str, or None when unknown
     positional: tuple[Word, ...] | None = None  # None: unknown arguments
     functions: ChainMap = field(default_factory=ChainMap)  # name -> FunctionDef, one table per shell
@@ -224,9 +225,9 @@ class State:
     must: IdSet = NO_IDS  # executions that succeeded on every path here
     may: IdSet = NO_IDS  # … on some path here
     pending: frozenset[int] = frozenset()  # executions whose failure is the current status
-    pending_reason: str = ""
-    pending_fix: str = ""
-    errexit_origin: str = "the script never enables `set -e`"  # why errexit is off, when it is
+    pending_reason: Message | str = ""
+    pending_fix: Message | str = ""
+    errexit_origin: Message = Message("flow.no-errexit")  # why errexit is off, when it is
     handling: frozenset[int] = frozenset()  # executions whose failure led into this handler
     warned: frozenset[int] = frozenset()
     status_vars: dict = field(default_factory=dict)  # rc=$? captures: name -> frozenset
@@ -238,7 +239,7 @@ class State:
     capturing: str = ""  # who reads the output: "$(…)", or the command it is piped into
     stdin: Heredoc | None = None  # a heredoc fed to the function being run
     inherit_errexit: bool = False  # shopt -s inherit_errexit: `$(…)` keeps set -e
-    err_trap: str = ""  # where a `trap … ERR` that exits the script was set
+    err_trap: Loc | str = ""  # where a `trap … ERR` that exits the script was set ("" when none)
     errtrace: bool = False  # set -E: functions and subshells inherit the ERR trap
     script_file: str = ""  # $0: the script being run, when another script started it
     cwd: str = ""  # the working directory, when a `cd` made it known
@@ -304,8 +305,8 @@ class Flow:
     kind: str  # "normal" | "exit" | "return" | "break" | "continue"
     state: State
     failed: bool
-    exempt: str | None = None  # why errexit does not act on this failure
-    reason: str = ""  # for exits: what stops the script
+    exempt: Message | None = None  # why errexit does not act on this failure
+    reason: Message | str = ""  # for exits: what stops the script
 
 
 def _merge(flows: list[Flow]) -> list[Flow]:

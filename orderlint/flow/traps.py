@@ -7,6 +7,7 @@ until something checks it or overwrites it.
 
 from __future__ import annotations
 
+from orderlint.messages import Message
 from orderlint.shell.extract import parse_nested
 from orderlint.flow.nodes import _line
 from orderlint.flow.state import SILENT, State, replace
@@ -29,7 +30,7 @@ class Traps:
         for cause in st.status_vars["PIPESTATUS"]:
             if cause in self.captured:
                 del self.captured[cause]
-                why, fix = self.capture_reason.get(cause, ("its status is never checked", ""))
+                why, fix = self.capture_reason.get(cause, (Message("flow.status-never-checked"), ""))
                 self.fate([cause], SILENT, why, fix=fix)
         return replace(st, status_vars={k: v for k, v in st.status_vars.items() if k != "PIPESTATUS"})
 
@@ -93,7 +94,7 @@ class Traps:
         if "posix" in flags:  # POSIX mode: `$(…)` keeps errexit
             st = replace(st, inherit_errexit="-o" in flags)
         if before and not st.errexit:
-            st = replace(st, errexit_origin=f"`set +e` on {where} turns errexit off")
+            st = replace(st, errexit_origin=Message("flow.errexit-off", where=where))
         return st
 
     def _set_options(self, args: tuple[Word, ...], st: State) -> State:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from orderlint.messages import Message
 from orderlint.flow.nodes import _line
 from orderlint.flow.state import SILENT, Flow, State, join_states, replace
 from orderlint.shell.syntax import Node, Part, Word
@@ -82,13 +83,12 @@ class Words:
         """`$(…)` runs in a subshell where bash turns errexit off unless `inherit_errexit` is set."""
         inner = st
         if st.errexit and not st.inherit_errexit:
-            inner = replace(st, errexit=False, errexit_origin="bash turns `set -e` off inside `$(…)` "
-                                                              "(no `shopt -s inherit_errexit`)")
+            inner = replace(st, errexit=False, errexit_origin=Message("flow.substitution-no-errexit"))
         flows = self.subshell(body, replace(inner, capturing="$(…)"))
         return [replace(f, state=replace(f.state, errexit=st.errexit, errexit_origin=st.errexit_origin,
                                          capturing=st.capturing)) for f in flows]
 
-    def _run_substitutions(self, words: Iterable[Word], st: State, reason: str | None = None) -> State:
+    def _run_substitutions(self, words: Iterable[Word], st: State, reason: Message | None = None) -> State:
         """Commands in `$(…)` run first; as arguments their status is lost."""
         for w in words:
             for body in w.substitutions:
@@ -96,8 +96,8 @@ class Words:
                 merged = flows[0].state
                 for f in flows[1:]:
                     merged = join_states(merged, f.state)
-                self.fate(merged.pending, SILENT, reason or f"it runs inside `{w.raw[:40]}`, a command substitution "
-                                                            f"whose status is discarded ({self.loc(w.path, _line(w.start))})",
-                          fix="assign it first (`out=$(…)`), then use `$out`")
+                self.fate(merged.pending, SILENT, reason or Message("flow.in-substitution", text=w.raw[:40],
+                                                                    where=self.loc(w.path, _line(w.start))),
+                          fix=Message("fix.assign-first"))
                 st = replace(st, must=merged.must, may=merged.may, warned=merged.warned)
         return st

@@ -396,6 +396,17 @@ MESSAGES: dict[str, str] = {
     "OL004.unknown-code": "unknown rule code '{code}'",
     "OL004.unknown-code-like": "unknown rule code '{code}'; did you mean '{close}'?",
     "OL004.unknown-code-named": "unknown rule code '{code}'; did you mean '{close}' ({name})?",
+    "OL005.line-ends": "line {lines} ends",
+    "OL005.lines-end": "lines {lines} end",
+    "OL005.fix": "convert the file to LF line endings (`dos2unix {path}`; `* text eol=lf` in .gitattributes keeps it so)",
+    "OL005.task-argument": "`{task}` on line {line} reaches Rails with its last argument ending in `\\r`",
+    "OL005.task-name": "`{task}` on line {line} reaches Rails as `{task}\\r`, a task it does not know",
+    "OL005.task": "{lines} in CR LF, and bash keeps the CR in the last word of a line: {what}; {fix}",
+    "OL005.file": "{lines} in CR LF, and bash keeps the CR in the last word of a line: a `then` or `fi` that ends a "
+                  "line is no keyword any more, `set -e` becomes an invalid option; {fix}",
+    "OL005.file-shebang": "{lines} in CR LF, and bash keeps the CR in the last word of a line (the shebang names an "
+                          "interpreter ending in `\\r`, which does not exist): a `then` or `fi` that ends a line is no "
+                          "keyword any more, `set -e` becomes an invalid option; {fix}",
     "OL101.message": "`{task}` ({step}) can run before `{other}` ({other_step}, {where}); the policy runs "
                      "{other_step} first",
     "OL101.related": "`{task}` runs after it on some path",

@@ -394,6 +394,18 @@ MESSAGES: dict[str, str] = {
     "OL004.unknown-code": "code de règle inconnu '{code}'",
     "OL004.unknown-code-like": "code de règle inconnu '{code}' ; vouliez-vous dire '{close}' ?",
     "OL004.unknown-code-named": "code de règle inconnu '{code}' ; vouliez-vous dire '{close}' ({name}) ?",
+    "OL005.line-ends": "la ligne {lines} se termine",
+    "OL005.lines-end": "les lignes {lines} se terminent",
+    "OL005.fix": "convertir le fichier en fins de ligne LF (`dos2unix {path}` ; `* text eol=lf` dans .gitattributes "
+                 "les garde ainsi)",
+    "OL005.task-argument": "`{task}` (ligne {line}) arrive à Rails avec son dernier argument terminé par `\\r`",
+    "OL005.task-name": "`{task}` (ligne {line}) arrive à Rails sous la forme `{task}\\r`, une tâche qu'il ne connaît pas",
+    "OL005.task": "{lines} en CR LF, et bash garde le CR dans le dernier mot d'une ligne : {what} ; {fix}",
+    "OL005.file": "{lines} en CR LF, et bash garde le CR dans le dernier mot d'une ligne : un `then` ou un `fi` en fin "
+                  "de ligne n'est plus un mot-clé, `set -e` devient une option invalide ; {fix}",
+    "OL005.file-shebang": "{lines} en CR LF, et bash garde le CR dans le dernier mot d'une ligne (le shebang nomme un "
+                          "interpréteur terminé par `\\r`, qui n'existe pas) : un `then` ou un `fi` en fin de ligne "
+                          "n'est plus un mot-clé, `set -e` devient une option invalide ; {fix}",
     "OL101.message": "`{task}` ({step}) peut s'exécuter avant `{other}` ({other_step}, {where}) ; la politique "
                      "place « {other_step} » en premier",
     "OL101.related": "`{task}` s'exécute après elle sur un des chemins",

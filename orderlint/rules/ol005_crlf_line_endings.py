@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from orderlint.messages import Message
 from orderlint.model import Diagnostic, Severity
 from orderlint.rules import Rule
 
@@ -61,7 +62,7 @@ def _ranges(rows: Iterable[int]) -> str:
             spans.append([row, row])
     text = ", ".join(f"{a + 1}" if a == b else f"{a + 1}–{b + 1}" for a, b in spans)
     single = len(spans) == 1 and spans[0][0] == spans[0][1]
-    return f"line {text} ends" if single else f"lines {text} end"
+    return Message("OL005.line-ends" if single else "OL005.lines-end", lines=text)
 
 
 def _glued(inv: "Invocation", pf: "ParsedFile") -> bool:
@@ -86,24 +87,22 @@ def crlf_diagnostics(parsed: dict[str, "ParsedFile"], invocations: Iterable["Inv
     for path, pf in sorted(with_cr.items()):
         rows = pf.crlf_rows
         lines = _ranges(rows)
-        fix = f"convert the file to LF line endings (`dos2unix {path}`; `* text eol=lf` in .gitattributes keeps it so)"
+        fix = Message("OL005.fix", path=path)
         tasks = hit.get(path)
         if tasks:
             row = min(tasks)
             inv = tasks[row]
             if pf.line_text(row)[inv.end_column - 1:].strip():
-                what = f"`{inv.task}` on line {row + 1} reaches Rails with its last argument ending in `\\r`"
+                what = Message("OL005.task-argument", task=inv.task, line=row + 1)
             else:
-                what = f"`{inv.task}` on line {row + 1} reaches Rails as `{inv.task}\\r`, a task it does not know"
-            message = f"{lines} in CR LF, and bash keeps the CR in the last word of a line: {what}; {fix}"
+                what = Message("OL005.task-name", task=inv.task, line=row + 1)
+            message = Message("OL005.task", lines=lines, what=what, fix=fix)
             out.append(Diagnostic(path, inv.end_line, inv.column, inv.end_line, inv.end_column, rule.code, rule.name,
                                   Severity.ERROR, message))
             continue
         first = rows[0]
-        shebang = " (the shebang names an interpreter ending in `\\r`, which does not exist)" if first == 0 \
-            and pf.line_text(0).startswith("#!") else ""
-        message = (f"{lines} in CR LF, and bash keeps the CR in the last word of a line{shebang}: a `then` or `fi` "
-                   f"that ends a line is no keyword any more, `set -e` becomes an invalid option; {fix}")
+        shebang = first == 0 and pf.line_text(0).startswith("#!")
+        message = Message("OL005.file-shebang" if shebang else "OL005.file", lines=lines, fix=fix)
         out.append(Diagnostic(path, first + 1, 1, first + 1, max(1, len(pf.line_text(first)) + 1), rule.code,
                               rule.name, Severity.WARNING, message))
     return out

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
+from orderlint.messages import Message
 from orderlint.shell.syntax import Heredoc, Word
 
 SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
@@ -48,7 +49,7 @@ class ShellRun:
 class Launch:
     via: tuple[str, ...]
     env: dict[str, str | None] = field(default_factory=dict)
-    masks_status: str | None = None  # why the launcher's exit status is not the command's
+    masks_status: Message | None = None  # why the launcher's exit status is not the command's
     rails: RailsRun | None = None
     shell: ShellRun | None = None
     words: tuple[Word, ...] = ()  # the command run, when it is neither rails nor a shell
@@ -253,7 +254,7 @@ class _Peel:
         self.stdin = stdin
         self.via: list[str] = []
         self.env: dict[str, str | None] = {}
-        self.masks: str | None = None
+        self.masks: Message | None = None
         self.remote = False
 
     def text(self, i: int) -> str | None:
@@ -519,10 +520,9 @@ def _heroku(p: _Peel, i: int) -> Step:
     detached = p.text(i + 1) == "run:detached"
     p.via.append("heroku run:detached" if detached else "heroku run")
     if detached:
-        p.masks = p.masks or "`heroku run:detached` never reports the command's status (run it attached with " \
-                              "`heroku run --exit-code`)"
+        p.masks = p.masks or Message("flow.heroku-detached")
     elif not exit_code:
-        p.masks = p.masks or "`heroku run` exits 0 whatever the command's status (add `--exit-code`)"
+        p.masks = p.masks or Message("flow.heroku-run")
     return p.remote_command(i + 2)
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from orderlint.messages import Message
 from orderlint.model import OrderlintError
 from orderlint.shell.parse import ParsedFile, parse_file, parse_tree
 
@@ -174,21 +174,21 @@ def can_reach_rails(data: bytes) -> bool:
     return REACHES_OTHER_CODE.search(data) is not None
 
 
-def resolve_source(text: str | None, current_dir: Path, root: Path) -> tuple[Path | None, str | None]:
+def resolve_source(text: str | None, current_dir: Path, root: Path) -> tuple[Path | None, Message | None]:
     """(file, None) when `source TEXT` is followed, else (None, why not)."""
     if text is None or not text.strip():
-        return None, "its path is not a literal"
+        return None, Message("OL002.dynamic")
     candidate = Path(text)
     if not candidate.is_absolute():
         candidate = current_dir / candidate
     try:
         real = real_path(candidate)
     except (OSError, RuntimeError, ValueError):
-        return None, f"`{text}` cannot be resolved (symlink loop or invalid name)"
+        return None, Message("OL002.unresolvable", path=text)
     try:
         real.relative_to(root)
     except ValueError:
-        return None, f"`{text}` is outside the project root ({display_path(root) or '.'})"
+        return None, Message("OL002.outside-root", path=text, root=display_path(root) or ".")
     if not _is_file(real):
         MISSING.add(real)
         # bash reads a relative path (`source ops/lib/x.sh`) from the current directory, and
@@ -203,7 +203,7 @@ def resolve_source(text: str | None, current_dir: Path, root: Path) -> tuple[Pat
                 return alt, None
             if alt is not None:
                 MISSING.add(alt)
-        return None, f"`{text}` does not exist"
+        return None, Message("OL002.missing", path=text)
     return real, None
 
 

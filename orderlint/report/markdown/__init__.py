@@ -14,8 +14,8 @@ once into `shared.Facts`; each part is a function of them, in its own module: `h
 scope, policy), `scripts` (with `mermaid`), `guarantees`, `summary`, `attention`,
 `optimal_order` and `verdict`.
 
-The analysis explains itself in English (why a failure stops the script, the findings'
-messages); `Facts.say` puts those sentences in the report's language (see `i18n.FR_PHRASES`).
+The analysis explains itself with messages (why a failure stops the script, the findings'
+messages): `Facts.in_context` renders them in the report's language, from the same catalogues.
 
 Everything that comes from the scripts or `database.yml` (paths, task names, reasons,
 messages, database names) goes through `code`, `text` or `rich` (markdown and HTML escaped,

@@ -9,7 +9,6 @@ table cell, never a newline) or `mermaid_label`.
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from orderlint.results import Invocation, Results, ScriptAnalysis, tasks_environment
 from orderlint.rules.check import code_selected
 from orderlint.flow import ABORTS, SILENT, UNKNOWN, WARNS, EnvSet
+from orderlint.messages import Context, Message, render
 from orderlint.model import Diagnostic, OrderlintError, Severity
 from orderlint.rails.policy import Policy
 from orderlint.rails.databases import PENDING_CHECKS, DatabaseModel
@@ -25,7 +25,6 @@ from orderlint.report.i18n import LANGUAGES, Messages
 from orderlint.settings import Settings
 
 OUTCOMES = (ABORTS, WARNS, SILENT, UNKNOWN)
-_LINE = re.compile(r"\bline (\d+)\b")
 FAILURE_OUTCOMES = {"OL201": {WARNS, SILENT}, "OL202": {ABORTS}, "OL203": {SILENT}}  # what each finding says
 ORDER_CODES = ("OL101", "OL102")  # the order itself; OL103/OL104 are findings about the steps, not their order
 FAILURE_CODES = ("OL201", "OL202", "OL203")
@@ -233,7 +232,7 @@ class Facts:
     folded: dict[str, Section]  # entry scripts told in their library's section
     sections: tuple[Section, ...]
     models: tuple[DatabaseModel, ...]
-    path_re: re.Pattern | None  # any known path followed by `:line`, to shorten in the analysis' sentences
+    known_paths: frozenset[str]  # the files a place in a sentence of the analysis may name
 
     # -- reading the facts: locations, labels, findings ------------------------------------------
     def short(self, path: str) -> str:
@@ -243,54 +242,33 @@ class Facts:
         return path if rel.startswith("..") else rel
 
     def say(self, sentence: str) -> str:
-        """A sentence of the analysis (a reason, a fix, a finding's message) in the report's language,
-        its file paths shortened like every other place in the report, escaped."""
-        translated, _ = self.t.phrase(sentence, step=self.step_inline)
-        return rich(self._short_paths(translated))
+        """A sentence of the analysis, rendered by `in_context` or `diag_message`, escaped."""
+        return rich(sentence)
 
-    def in_context(self, sentence: str, script: str | None, shown_in: str) -> str:
-        """The analysis says `line 12` for a line of the entry script that runs the task. Shown beside a
-        line of another file (a library's task), that line is named with its file (`ops/deploy.sh:12`),
-        and a line of the file shown is just `line 12`."""
-        parts = sentence.split("`")
-        if len(parts) % 2 == 0:
-            return sentence
-        own = re.compile(rf"(?<![\w./-]){re.escape(shown_in)}:(\d+)\b")
-        for i in range(0, len(parts), 2):
-            if script and script != shown_in:
-                parts[i] = _LINE.sub(lambda m: f"{script}:{m.group(1)}", parts[i])
-            parts[i] = own.sub(lambda m: f"line {m.group(1)}", parts[i])  # a line of the file shown: `line 226`
-        return "`".join(parts)
+    def in_context(self, message: Message, script: str | None, shown_in: str) -> str:
+        """A reason or a finding's message in the report's language. The places it names are `line 12`
+        in the file shown (`shown_in`) and name their file elsewhere (`ops/deploy.sh:12`); a line of the
+        entry script that runs the task (`script`) is named with it when shown beside another file."""
+        return render(message, self.t.lang, Context(here=shown_in, script=script, path=self._place_path))
 
     def diag_message(self, d: Diagnostic, shown_in: str | None = None) -> str:
         """A finding's message; the `line N` of a finding on a task names the entry script that runs it."""
         shown_in = shown_in or d.path
         if d.code.startswith("OL0"):  # parse errors, sources, suppressions: their lines are in their own file
-            return self.in_context(d.message, d.path, shown_in)
+            return self.in_context(d.text, d.path, shown_in)
         scripts = {inv.script for site in self.sites.values() for _, inv in site.runs
                    if (inv.path, inv.line) == (d.path, d.line)
                    and (d.code not in FAILURE_OUTCOMES or inv.on_failure in FAILURE_OUTCOMES[d.code])}
         script = shown_in if shown_in in scripts else (next(iter(scripts)) if len(scripts) == 1 else None)
-        return self.in_context(d.message, script, shown_in)
+        return self.in_context(d.text, script, shown_in)
 
-    def _short_paths(self, sentence: str) -> str:
-        if self.path_re is None:
-            return sentence
-        parts = sentence.split("`")
-        if len(parts) % 2 == 0:
-            return sentence  # unbalanced backticks: escaped as plain text as it is
-        for i in range(0, len(parts), 2):
-            parts[i] = self.path_re.sub(lambda m: self._path_span(m.group(1)) + ":" + m.group(2), parts[i])
-        return "`".join(parts)
+    def _place_path(self, path: str) -> str:
+        """A file named in a place (`ops/lib/db.sh`:12): shortened, in a code span, when the report knows it."""
+        return self._path_span(path) if path in self.known_paths else path
 
     def _path_span(self, path: str) -> str:
         short = self.short(path)
         return short if "`" in short else f"`{short}`"
-
-    def step_inline(self, name: str) -> str:
-        """A policy step's name inside a sentence."""
-        key = f"stepl_{name}"
-        return self.t(key) if self.t.has(key) else name
 
     def lost(self, names) -> str:
         return self.t("lost_jobs" if any("queue" in n for n in names) else "lost_data")
@@ -499,12 +477,10 @@ def gather_facts(report: Report) -> Facts:
             sites.setdefault(key_of(inv), Site([])).runs.append((script, inv))
     sections, folded = _sections(entries, standalone, diagnostics)
     known = set(results.files) | {s.path for s in scripts} | {i.path for s in scripts for i in s.invocations}
-    alternatives = "|".join(re.escape(p) for p in sorted(known, key=len, reverse=True))
-    path_re = re.compile(rf"(?<![\w./-])({alternatives}):(\d+)") if known else None
     return Facts(report=report, results=results, t=Messages(report.lang), diagnostics=diagnostics,
                  settings=settings, policy=settings.policy, entries=entries, standalone=standalone,
                  base=_base(results.files), by_place=by_place, sites=sites, folded=folded,
-                 sections=tuple(sections), models=tuple(_models(sections)), path_re=path_re)
+                 sections=tuple(sections), models=tuple(_models(sections)), known_paths=frozenset(known))
 
 
 def _base(files) -> str:

@@ -83,8 +83,10 @@ def verdict_section(facts: Facts) -> list[str]:
                 lines.append(f"- {t('err_queue_but', db=slabel, tasks=tasks, codes=facts.codes_text(but))}")
             else:
                 lines.append(f"- {t('err_queue_ok', db=slabel)}")
-    lines += ["", t("verification")] + checks_verdict(facts, VERIFY_CODES, "ver", verify_ok_line(facts))
-    lines += ["", t("environments")] + checks_verdict(facts, ENV_CODES, "env", f"- {t('env_ok')}")
+    lines += ["", t("verification")] + checks_verdict(facts, {"OL301": "ver_OL301", "OL302": "ver_OL302"},
+                                                           verify_ok_line(facts))
+    lines += ["", t("environments")] + checks_verdict(
+        facts, {"OL401": "env_OL401", "OL402": "env_OL402", "OL403": "env_OL403"}, f"- {t('env_ok')}")
     lines.append("")
     if facts.diagnostics:
         counts = Counter(d.severity for d in facts.diagnostics)
@@ -149,13 +151,14 @@ def verify_ok_line(facts: Facts) -> str:
     return f"- {facts.t('ver_ok' if deploy_migrations(facts) else 'ver_none')}"
 
 
-def checks_verdict(facts: Facts, codes: tuple[str, ...], prefix: str, ok_line: str) -> list[str]:
-    """One line per rule that found something, else why there is nothing to report."""
+def checks_verdict(facts: Facts, lines_by_code: dict[str, str], ok_line: str) -> list[str]:
+    """One line per rule that found something (the message id of its line), else why there is nothing to report."""
     lines = []
-    for c in codes:
+    codes = tuple(lines_by_code)
+    for c, key in lines_by_code.items():
         found = [d for d in facts.diagnostics if d.code == c]
         if found:
-            lines.append(f"- {facts.icon(found)} {facts.t(f'{prefix}_{c}', where=facts.diag_cite(found))}")
+            lines.append(f"- {facts.icon(found)} {facts.t(key, where=facts.diag_cite(found))}")
     if lines:
         return lines
     off = [c for c in codes if not facts.enabled(c)]
