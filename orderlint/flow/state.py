@@ -15,9 +15,9 @@ from dataclasses import replace as _dataclass_replace
 from pathlib import Path
 from typing import Iterable
 
-from orderlint.messages import Message, Loc
+from orderlint.messages import Loc, Message
 from orderlint.model import Pos
-from orderlint.shell.syntax import Word
+from orderlint.shell.syntax import Heredoc, Word
 
 ABORTS = "aborts"
 WARNS = "continues-with-warning"

@@ -11,7 +11,6 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from orderlint.messages import Message
