@@ -7,6 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "orderlint"
 MAX_MODULE_LINES = 800
+MAX_CLASS_LINES = 400
 
 
 def _modules() -> dict[str, Path]:
@@ -88,3 +89,18 @@ def test_shell_reading_never_imports_later_stages():
     for name, targets in import_graph().items():
         if name.startswith("orderlint.shell"):
             assert not [t for t in targets if t.startswith(later)], name
+
+
+def test_no_module_outgrows_its_room():
+    sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in _modules().items()}
+    assert {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES} == {}
+
+
+def test_no_class_outgrows_its_room():
+    """A class over about 400 lines is several rooms sharing a door."""
+    big = {}
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > MAX_CLASS_LINES:
+                big[f"{name}.{node.name}"] = node.end_lineno - node.lineno + 1
+    assert big == {}
