@@ -126,9 +126,9 @@ def test_jobs_carry_nesting_diagnostics_back(tmp_path):
 def test_progress_bar_draws_only_for_long_runs():
     from rich.console import Console
 
-    from orderlint.flow import parallel
+    from orderlint.cli import progress as bars
 
-    with parallel.progress_bar(force=True) as progress:
+    with bars.progress_bar(force=True) as progress:
         progress(5, 10)  # short: nothing drawn
     seen = []
 
@@ -154,10 +154,10 @@ def test_progress_bar_draws_only_for_long_runs():
     real = rich.progress.Progress
     rich.progress.Progress = Bar
     try:
-        with parallel.progress_bar(force=True) as progress:
+        with bars.progress_bar(force=True) as progress:
             progress(1, 500)
             progress(500, 500)
-        with parallel.progress_bar(force=False) as progress:
+        with bars.progress_bar(force=False) as progress:
             progress(1, 500)
     finally:
         rich.progress.Progress = real

@@ -1,4 +1,4 @@
-"""`--jobs N`: the flow of the entry scripts, in N processes; and the progress bar.
+"""`--jobs N`: the flow of the entry scripts, in N processes (the progress bar is `orderlint.cli.progress`).
 
 The parent discovers, reads and parses every file once, then forks N workers that inherit
 all of it (nothing is pickled on the way in; tree-sitter trees do not pickle anyway). Each
@@ -14,15 +14,12 @@ process. Small runs stay in one process too: starting workers costs more than it
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 PARALLEL_MIN_ENTRIES = 16  # fewer entry scripts than this: one process
-PROGRESS_MIN = 100  # fewer scripts than this: no progress bar
 
 _JOB: tuple | None = None  # (analyzer, entries, root), inherited by the forked workers
 
@@ -98,29 +95,3 @@ def run_entries(analyzer, entries: list, root, used_by: dict[str, list[str]],
                 users.append(ls.parsed.path)
         out.append((path, ls, run))
     return out
-
-
-@contextlib.contextmanager
-def progress_bar(force: bool | None = None) -> Iterator[Callable[[int, int], None]]:
-    """A callback `progress(done, total)` that draws a bar on stderr for long runs on a terminal."""
-    show = force if force is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
-    state: dict = {}
-
-    def update(done: int, total: int) -> None:
-        if not show or total < PROGRESS_MIN:
-            return
-        if "bar" not in state:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            bar = Progress(TextColumn("orderlint"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                           console=Console(stderr=True), transient=True)
-            bar.start()
-            state["bar"], state["task"] = bar, bar.add_task("scripts", total=total)
-        state["bar"].update(state["task"], completed=done, total=total)
-
-    try:
-        yield update
-    finally:
-        if "bar" in state:
-            state["bar"].stop()
