@@ -25,3 +25,14 @@ def json_report(target: str, cwd: str = str(REPO)) -> dict:
     proc = run_cli(target, "--format", "json", cwd=Path(cwd))
     assert proc.returncode in (0, 1), proc.stderr.decode()
     return json.loads(proc.stdout)
+
+
+def project_tree(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    """A project root (a `.git` folder) under tmp_path holding the given files."""
+    root = tmp_path / "app"
+    (root / ".git").mkdir(parents=True)
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import project_tree, run_cli
 
 MIGRATE = b"bin/rails db:migrate || true\n"  # OL201 on the word db:migrate, column 11
 
@@ -26,15 +26,6 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("ORDERLINT_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def app(tmp_path: Path, files: dict[str, bytes]) -> Path:
-    """A project root (a `.git` folder) holding the given files."""
-    root = tmp_path / "app"
-    (root / ".git").mkdir(parents=True)
-    for name, data in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return root
 
 
 def lint_json(root: Path, *args: str, timeout: float = 300):
@@ -71,7 +62,7 @@ def findings(report: dict) -> list[tuple]:
 
 def test_non_utf8_bytes_keep_line_and_column_numbers(tmp_path):
     script = b"#!/bin/bash\n# caf\xe9 cr\xe8me \xff\xfe\x80\necho \"\xe9t\xe9\" \xc3\x28\n" + MIGRATE
-    root = app(tmp_path, {"ops/latin1.sh": script})
+    root = project_tree(tmp_path, {"ops/latin1.sh": script})
     proc, report = lint_json(root, "ops")
     assert proc.returncode == 1
     assert ("ops/latin1.sh", 4, 11, "OL201") in findings(report)
@@ -82,7 +73,7 @@ def test_non_utf8_bytes_keep_line_and_column_numbers(tmp_path):
 
 def test_crlf_line_ends(tmp_path):
     script = b"#!/bin/bash\r\nset -e\r\necho start\r\n" + MIGRATE.replace(b"\n", b"\r\n")
-    root = app(tmp_path, {"ops/crlf.sh": script})
+    root = project_tree(tmp_path, {"ops/crlf.sh": script})
     proc, report = lint_json(root, "ops")
     assert ("ops/crlf.sh", 4, 11, "OL201") in findings(report)
     assert not [d for d in report["diagnostics"] if d["code"] == "OL001"]
@@ -90,7 +81,7 @@ def test_crlf_line_ends(tmp_path):
 
 def test_byte_order_mark(tmp_path):
     script = b"\xef\xbb\xbf#!/bin/bash\nset -e\n" + MIGRATE
-    root = app(tmp_path, {"ops/bom": script})  # no suffix: found through its shebang, behind the BOM
+    root = project_tree(tmp_path, {"ops/bom": script})  # no suffix: found through its shebang, behind the BOM
     proc, report = lint_json(root, "ops")
     assert report["files"] == ["ops/bom"]
     assert ("ops/bom", 3, 11, "OL201") in findings(report)
@@ -100,7 +91,7 @@ def test_byte_order_mark(tmp_path):
 
 def test_binary_file_named_sh_is_reported_not_printed(tmp_path):
     binary = Path("/bin/ls").read_bytes()[:20_000] if Path("/bin/ls").exists() else bytes(range(256)) * 80
-    root = app(tmp_path, {"ops/tool.sh": binary, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
+    root = project_tree(tmp_path, {"ops/tool.sh": binary, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
     proc, report = lint_json(root, "ops")
     assert proc.returncode == 1
     binary_diags = [d for d in report["diagnostics"] if d["path"] == "ops/tool.sh"]
@@ -114,7 +105,7 @@ def test_binary_file_named_sh_is_reported_not_printed(tmp_path):
 
 def test_self_extracting_script_is_analysed_up_to_its_payload(tmp_path):
     script = b"#!/bin/sh\nset -e\n" + MIGRATE + b"exit 0\n\x1f\x8b\x08\x00\x00\x00payload\n\x00\xff"
-    root = app(tmp_path, {"ops/install.sh": script})
+    root = project_tree(tmp_path, {"ops/install.sh": script})
     proc, report = lint_json(root, "ops")
     assert ("ops/install.sh", 3, 11, "OL201") in findings(report)
     assert any(d["line"] == 5 and d["code"] == "OL001" and "binary data from line 5" in d["message"]
@@ -122,7 +113,7 @@ def test_self_extracting_script_is_analysed_up_to_its_payload(tmp_path):
 
 
 def test_empty_files(tmp_path):
-    root = app(tmp_path, {"ops/empty.sh": b"", "ops/blank.sh": b"\n\n   \n"})
+    root = project_tree(tmp_path, {"ops/empty.sh": b"", "ops/blank.sh": b"\n\n   \n"})
     proc, report = lint_json(root, "ops")
     assert proc.returncode == 0
     assert report["files"] == ["ops/blank.sh", "ops/empty.sh"] and report["diagnostics"] == []
@@ -139,7 +130,7 @@ def test_ten_megabyte_script(tmp_path):
     heredoc = b"cat > /tmp/notes <<'EOF'\n" + b"some text $(not run) `nor this`\n" * 20_000 + b"EOF\n"
     script = b"#!/bin/bash\nset -e\n" + filler * lines + heredoc + MIGRATE
     assert len(script) > 10_000_000
-    root = app(tmp_path, {"ops/big.sh": script})
+    root = project_tree(tmp_path, {"ops/big.sh": script})
     started = time.monotonic()
     proc, report = lint_json(root, "ops")
     assert time.monotonic() - started < 120
@@ -147,7 +138,7 @@ def test_ten_megabyte_script(tmp_path):
 
 
 def test_larger_than_the_limit_is_skipped_with_a_message(tmp_path):
-    root = app(tmp_path, {"ops/ok.sh": b"#!/bin/bash\n"})
+    root = project_tree(tmp_path, {"ops/ok.sh": b"#!/bin/bash\n"})
     huge = root / "ops" / "huge.sh"
     with open(huge, "wb") as handle:  # sparse: no disk space used
         handle.truncate(65 * 1024 * 1024)
@@ -185,7 +176,7 @@ def test_thousand_deep_nesting(tmp_path, kind):
                   + b"f1000() { bin/rails db:migrate; }\nf0\n")
     else:
         script = b"#!/bin/bash\n" + opening * 1000 + b"bin/rails db:migrate" + closing * 1000 + b"\n"
-    root = app(tmp_path, {"ops/deep.sh": script})
+    root = project_tree(tmp_path, {"ops/deep.sh": script})
     proc, report = lint_json(root, "ops", timeout=20 if kind in EXPONENTIAL else 120)
     assert proc.returncode in (0, 1), proc.stderr.decode()
     assert b"RecursionError" not in proc.stderr
@@ -204,7 +195,7 @@ def test_deep_nesting_depth_cap_is_far_below_the_recursion_limit():
 def test_long_chains_do_not_recurse(tmp_path):
     script = (b"#!/bin/bash\n" + b" && ".join([b"true"] * 5000) + b" && bin/rails db:migrate\n"
               + b" | ".join([b"cat"] * 5000) + b"\n" + b"if a; then b\n" + b"elif c; then d\n" * 3000 + b"fi\n")
-    root = app(tmp_path, {"ops/long.sh": script})
+    root = project_tree(tmp_path, {"ops/long.sh": script})
     proc, report = lint_json(root, "ops")
     assert proc.returncode in (0, 1), proc.stderr.decode()
 
@@ -212,7 +203,7 @@ def test_long_chains_do_not_recurse(tmp_path):
 # -- the file system -------------------------------------------------------------------------
 
 def test_unreadable_file(tmp_path, monkeypatch):
-    root = app(tmp_path, {"ops/secret.sh": b"#!/bin/bash\n" + MIGRATE, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
+    root = project_tree(tmp_path, {"ops/secret.sh": b"#!/bin/bash\n" + MIGRATE, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
     secret = root / "ops" / "secret.sh"
     if os.geteuid() != 0:
         secret.chmod(0)
@@ -232,7 +223,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
 
 
 def test_unreadable_directory(tmp_path, monkeypatch):
-    root = app(tmp_path, {"ops/private/a.sh": b"#!/bin/bash\n" + MIGRATE, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
+    root = project_tree(tmp_path, {"ops/private/a.sh": b"#!/bin/bash\n" + MIGRATE, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
     private = root / "ops" / "private"
     if os.geteuid() != 0:
         private.chmod(0)
@@ -255,7 +246,7 @@ def test_unreadable_directory(tmp_path, monkeypatch):
 
 
 def test_symbolic_link_loops(tmp_path):
-    root = app(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\nsource ./loop.sh\n" + MIGRATE})
+    root = project_tree(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\nsource ./loop.sh\n" + MIGRATE})
     ops = root / "ops"
     (ops / "again").symlink_to("..")  # a folder loop
     (ops / "loop.sh").symlink_to("loop.sh")  # a file that points at itself
@@ -276,7 +267,7 @@ def test_symbolic_link_loops(tmp_path):
 def test_file_vanishing_during_the_run(tmp_path, monkeypatch):
     import orderlint.pipeline as analysis
 
-    root = app(tmp_path, {"ops/gone.sh": b"#!/bin/bash\n" + MIGRATE, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
+    root = project_tree(tmp_path, {"ops/gone.sh": b"#!/bin/bash\n" + MIGRATE, "ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE})
     real = analysis.discover
 
     def discover_then_delete(paths, excludes=()):
@@ -294,7 +285,7 @@ def test_file_vanishing_during_the_run(tmp_path, monkeypatch):
 def test_folder_vanishing_during_the_walk(tmp_path, monkeypatch):
     import shutil
 
-    root = app(tmp_path, {"ops/a/x.sh": b"#!/bin/bash\n", "ops/b/y.sh": b"#!/bin/bash\n" + MIGRATE})
+    root = project_tree(tmp_path, {"ops/a/x.sh": b"#!/bin/bash\n", "ops/b/y.sh": b"#!/bin/bash\n" + MIGRATE})
     real = os.scandir
 
     class Listed:  # the listing of ops/, taken before ops/a is removed
@@ -329,7 +320,7 @@ def test_folder_vanishing_during_the_walk(tmp_path, monkeypatch):
 
 
 def test_path_given_and_missing(tmp_path):
-    root = app(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n"})
+    root = project_tree(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n"})
     proc = run_cli("ops/nope.sh", cwd=root)
     assert proc.returncode == 2
     assert proc.stderr.decode().strip() == "orderlint: error: ops/nope.sh: no such file or directory"
@@ -339,7 +330,7 @@ def test_path_given_and_missing(tmp_path):
 
 def test_malformed_database_yml_names_file_and_line(tmp_path):
     yml = b"production:\n  primary:\n    adapter: postgresql\n    database: [unclosed\n  queue:\n    adapter: sqlite3\n"
-    root = app(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE, "config/database.yml": yml})
+    root = project_tree(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE, "config/database.yml": yml})
     proc = run_cli("ops", cwd=root)
     assert proc.returncode == 2
     message = proc.stderr.decode().strip()
@@ -348,14 +339,14 @@ def test_malformed_database_yml_names_file_and_line(tmp_path):
 
 
 def test_database_yml_that_is_not_a_mapping(tmp_path):
-    root = app(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE, "config/database.yml": b"- a\n- b\n"})
+    root = project_tree(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE, "config/database.yml": b"- a\n- b\n"})
     proc = run_cli("ops", cwd=root)
     assert proc.returncode == 2
     assert "config/database.yml: expected a mapping of environments" in proc.stderr.decode()
 
 
 def test_binary_database_yml(tmp_path):
-    root = app(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE,
+    root = project_tree(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n" + MIGRATE,
                           "config/database.yml": b"\x00\x01\x02production:\xff\xfe\n"})
     proc = run_cli("ops", cwd=root)
     assert proc.returncode == 2
@@ -364,7 +355,7 @@ def test_binary_database_yml(tmp_path):
 
 
 def test_malformed_config_names_file_and_line(tmp_path):
-    root = app(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n",
+    root = project_tree(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n",
                           ".orderlint.toml": b"fail-level = 'warning'\nselect = OL2\n"})
     proc = run_cli("ops", cwd=root)
     assert proc.returncode == 2
@@ -372,7 +363,7 @@ def test_malformed_config_names_file_and_line(tmp_path):
 
 
 def test_non_utf8_config(tmp_path):
-    root = app(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n", ".orderlint.toml": b"fail-level = '\xff'\n"})
+    root = project_tree(tmp_path, {"ops/deploy.sh": b"#!/bin/bash\n", ".orderlint.toml": b"fail-level = '\xff'\n"})
     proc = run_cli("ops", cwd=root)
     assert proc.returncode == 2
     assert "orderlint: error: .orderlint.toml: not UTF-8 text" in proc.stderr.decode()
@@ -382,7 +373,7 @@ def test_non_utf8_config(tmp_path):
 
 def test_megabyte_long_line_is_not_printed_whole(tmp_path):
     script = b"#!/bin/bash\nbin/rails db:migrate || true # " + b"x" * 3_000_000 + b"\n"
-    root = app(tmp_path, {"ops/long.sh": script})
+    root = project_tree(tmp_path, {"ops/long.sh": script})
     proc = run_cli("ops", cwd=root)
     assert proc.returncode == 1
     lines = proc.stdout.decode().splitlines()
@@ -396,7 +387,7 @@ def test_names_the_system_refuses(tmp_path):
     long = b"x" * 5000
     script = (b"#!/bin/bash\nsource ./" + long + b"\n./" + long + b"\nbash " + long + b"\n. " + long + b"/a\n"
               + MIGRATE)
-    root = app(tmp_path, {"ops/long.sh": script})
+    root = project_tree(tmp_path, {"ops/long.sh": script})
     proc, report = lint_json(root, "ops")
     assert proc.returncode == 1, proc.stderr.decode()
     assert ("ops/long.sh", 6, 11, "OL201") in findings(report)

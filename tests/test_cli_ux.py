@@ -15,7 +15,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
+from conftest import REPO, project_tree, run_cli
 
 SEED = "fixtures/seed-app/ops"
 ANSI = re.compile(rb"\x1b\[[0-9;]*m")
@@ -28,14 +28,6 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("ORDERLINT_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def project(tmp_path, files: dict[str, bytes]):
-    root = tmp_path / "app"
-    (root / ".git").mkdir(parents=True)
-    for name, data in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return root
 
 
 def cli(*args, cwd=REPO, env=None, input=None):
@@ -148,7 +140,7 @@ def test_quiet_prints_findings_only(tmp_path):
     assert proc.returncode == 1
     text = proc.stdout.decode()
     assert "OL501" in text and "Found" not in text
-    root = project(tmp_path, {"ops/ok.sh": CLEAN})
+    root = project_tree(tmp_path, {"ops/ok.sh": CLEAN})
     proc = cli("-q", cwd=root)
     assert proc.returncode == 0 and proc.stdout == b"" and proc.stderr == b""
 
@@ -173,13 +165,13 @@ def test_output_format_is_an_alias_of_format():
 # -- summaries -------------------------------------------------------------------------------------
 
 def test_summary_counts_files_with_findings(tmp_path):
-    root = project(tmp_path, {"ops/a.sh": IGNORED, "ops/b.sh": CLEAN, "ops/c.sh": CLEAN})
+    root = project_tree(tmp_path, {"ops/a.sh": IGNORED, "ops/b.sh": CLEAN, "ops/c.sh": CLEAN})
     proc = cli("ops", "--select", "OL201", cwd=root)
     assert proc.stdout.decode().endswith("Found 1 finding (1 error) in 1 file.\n")
 
 
 def test_all_checks_passed_only_on_a_clean_run(tmp_path):
-    root = project(tmp_path, {"ops/ok.sh": CLEAN})
+    root = project_tree(tmp_path, {"ops/ok.sh": CLEAN})
     proc = cli("ops", cwd=root)
     assert proc.returncode == 0
     assert proc.stdout.decode() == "All checks passed! 1 file checked, 2 database tasks.\n"
@@ -188,7 +180,7 @@ def test_all_checks_passed_only_on_a_clean_run(tmp_path):
 
 
 def test_no_script_found_is_a_warning_and_exit_0(tmp_path):
-    root = project(tmp_path, {"empty/README.md": b"nothing here\n"})
+    root = project_tree(tmp_path, {"empty/README.md": b"nothing here\n"})
     proc = cli("empty", cwd=root)
     assert proc.returncode == 0
     assert proc.stdout == b""
@@ -230,7 +222,7 @@ def test_jobs_zero_is_one_process_per_core():
 # -- inputs ----------------------------------------------------------------------------------------
 
 def test_symbolic_link_loop_is_a_warning_and_the_run_goes_on(tmp_path):
-    root = project(tmp_path, {"ops/deploy.sh": IGNORED, "ops/sub/ok.sh": CLEAN})
+    root = project_tree(tmp_path, {"ops/deploy.sh": IGNORED, "ops/sub/ok.sh": CLEAN})
     (root / "ops" / "sub" / "up").symlink_to("..")  # ops/sub/up/sub/up/… : a loop
     for _ in range(2):  # the second run is replayed from the cache: the same warning, once
         proc = cli("ops", cwd=root)
@@ -240,7 +232,7 @@ def test_symbolic_link_loop_is_a_warning_and_the_run_goes_on(tmp_path):
 
 
 def test_second_link_to_a_folder_is_no_loop(tmp_path):
-    root = project(tmp_path, {"ops/releases/v2/migrate.sh": CLEAN})
+    root = project_tree(tmp_path, {"ops/releases/v2/migrate.sh": CLEAN})
     (root / "ops" / "current").symlink_to("releases/v2")
     proc = cli("ops", cwd=root)
     assert proc.returncode == 0 and proc.stderr == b""
@@ -249,7 +241,7 @@ def test_second_link_to_a_folder_is_no_loop(tmp_path):
 def test_crlf_script_is_reported(tmp_path):
     crlf = IGNORED.replace(b"\n", b"\r\n").replace(b" || true", b"")
     notes = b"#!/bin/bash\r\necho hello\r\n"
-    root = project(tmp_path, {"ops/migrate.sh": crlf, "ops/notes.sh": notes})
+    root = project_tree(tmp_path, {"ops/migrate.sh": crlf, "ops/notes.sh": notes})
     report = json.loads(cli("ops", "--format", "json", "--select", "OL005", cwd=root).stdout)
     found = {(d["path"], d["line"], d["column"], d["severity"]) for d in report["diagnostics"]}
     assert found == {("ops/migrate.sh", 3, 11, "error"), ("ops/notes.sh", 1, 1, "warning")}
@@ -260,7 +252,7 @@ def test_crlf_script_is_reported(tmp_path):
 
 
 def test_force_exclude_applies_exclude_to_named_files(tmp_path):
-    root = project(tmp_path, {".orderlint.toml": b'exclude = ["ops/legacy/**"]\n', "ops/legacy/old.sh": IGNORED,
+    root = project_tree(tmp_path, {".orderlint.toml": b'exclude = ["ops/legacy/**"]\n', "ops/legacy/old.sh": IGNORED,
                               "ops/new.sh": CLEAN})
     assert cli("ops/legacy/old.sh", cwd=root).returncode == 1  # named: checked, as ruff does
     proc = cli("ops/legacy/old.sh", "ops/new.sh", "--force-exclude", cwd=root)
@@ -287,7 +279,7 @@ def hook_command(changed: list[str]) -> list[str]:
 
 
 def test_pre_commit_catches_a_library_change_through_its_caller(tmp_path):
-    root = project(tmp_path, {"ops/deploy.sh": DEPLOY, "ops/lib/rails.sh": LIBRARY})
+    root = project_tree(tmp_path, {"ops/deploy.sh": DEPLOY, "ops/lib/rails.sh": LIBRARY})
     command = hook_command(["ops/lib/rails.sh"])
     assert command[0] == "orderlint"
     before = cli(*command[1:], cwd=root)
