@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from orderlint.messages import Message, Loc
+from orderlint.messages import Loc, Message
 from orderlint.flow.inert import _variables_read
 from orderlint.flow.nodes import _line, _node_path
 from orderlint.flow.state import SILENT, Fate, FlowNote, State, _saved, replace

@@ -189,7 +189,3 @@ _PLAIN = Context()
 def render(message: Message, lang: str = "en", context: Context | None = None) -> str:
     return _Formatter(lang, context or _PLAIN).message(message)
 
-
-def text(value: object, lang: str = "en", context: Context | None = None) -> str:
-    """Any argument type (a message, a place, a join…) as text."""
-    return _Formatter(lang, context or _PLAIN).value(value)

@@ -8,7 +8,7 @@ of the analysis are messages of their own, rendered in the report's language by
 
 from __future__ import annotations
 
-from orderlint.messages import LANGUAGES, catalogue, plural
+from orderlint.messages import LANGUAGES, Message, catalogue, render
 
 
 class Messages:
@@ -24,7 +24,4 @@ class Messages:
         return key in self.table
 
     def __call__(self, key: str, **values: object) -> str:
-        template = self.table[key]
-        if "n" in values:
-            template = plural(template, self.lang, values["n"])
-        return template.format(**values)
+        return render(Message(key, **values), self.lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from orderlint.flow import ABORTS, WARNS
 from orderlint.rails.databases import DESTRUCTIVE, MIGRATES, PENDING_CHECKS, READ_ONLY, RESETS_AND_SEEDS, WIPES, DatabaseModel
-from orderlint.report.markdown.shared import ENV_CODES, OUTCOMES, SEPARATION_CODES, Facts, Site, code, text
+from orderlint.report.markdown.shared import ENV_CODES, OUTCOMES, SEPARATION_CODES, Facts, Site, code, rich, text
 
 
 def attention_section(facts: Facts) -> list[str]:
@@ -91,7 +91,7 @@ def evidence(facts: Facts, site: Site) -> str:
         reasons = list(dict.fromkeys(facts.in_context(i.reason, i.script, i.path) for _, i in runs if i.reason))
         if len(site.runs) > 1 and len({i.on_failure for _, i in site.runs}) > 1:
             label = t("differs", outcome=label, script=", ".join(code(facts.short(s.path)) for s, _ in runs))
-        parts.append(label + (" — " + t("semicolon").join(facts.say(r) for r in reasons) if reasons else ""))
+        parts.append(label + (" — " + t("semicolon").join(rich(r) for r in reasons) if reasons else ""))
     text_ = t("att_evidence", task=code(site.inv.task), where=facts.places([site.inv]), outcome=" · ".join(parts))
     fallbacks = [f for s, i in site.runs for f in sorted(i.fallback) if s.by_id(f) is not None]
     if fallbacks:

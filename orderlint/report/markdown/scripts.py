@@ -9,7 +9,7 @@ from orderlint.model import Diagnostic
 from orderlint.rails.databases import READ_ONLY, RESETS_AND_SEEDS
 from orderlint.report.markdown.mermaid import flowchart
 from orderlint.report.markdown.shared import (OUTCOMES, ORDER_CODES, SEVERITY_ICON, Facts, Section, code, key_of,
-                                              table, text)
+                                              rich, table, text)
 
 
 def outcome_text(facts: Facts, section: Section, invs: list[Invocation]) -> str:
@@ -32,9 +32,9 @@ def outcome_text(facts: Facts, section: Section, invs: list[Invocation]) -> str:
                 if inv not in reasons[reason]:
                     reasons[reason].append(inv)
         if len(reasons) == 1:
-            label += " — " + facts.say(next(iter(reasons)))
+            label += " — " + rich(next(iter(reasons)))
         elif reasons:
-            label += " — " + t("semicolon").join(f"{facts.places(v, section.path)}{t('colon')}{facts.say(r)}"
+            label += " — " + t("semicolon").join(f"{facts.places(v, section.path)}{t('colon')}{rich(r)}"
                                        for r, v in reasons.items())
         if several_scripts:
             scripts = sorted({s.path for s, _ in items if s is not None})

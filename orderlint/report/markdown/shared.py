@@ -241,10 +241,6 @@ class Facts:
         rel = os.path.relpath(path, self.base)
         return path if rel.startswith("..") else rel
 
-    def say(self, sentence: str) -> str:
-        """A sentence of the analysis, rendered by `in_context` or `diag_message`, escaped."""
-        return rich(sentence)
-
     def in_context(self, message: Message, script: str | None, shown_in: str) -> str:
         """A reason or a finding's message in the report's language. The places it names are `line 12`
         in the file shown (`shown_in`) and name their file elsewhere (`ops/deploy.sh:12`); a line of the
@@ -425,7 +421,7 @@ class Facts:
     def finding_line(self, d: Diagnostic, section_path: str | None = None) -> str:
         where = (self.t("lines_word", lines=d.line) if d.path == section_path
                  else f"{code(self.short(d.path))}:{d.line}")
-        message = self.say(self.diag_message(d, section_path))
+        message = rich(self.diag_message(d, section_path))
         return f"- {SEVERITY_ICON[d.severity]} **{d.code}** {text(d.name)} ({where}){self.t('colon')}{message}"
 
     def policy_cells(self, section: Section) -> list[list[Step]]:

@@ -9,7 +9,7 @@ from orderlint.results import ScriptAnalysis
 from orderlint.model import Severity
 from orderlint.rails.databases import MIGRATES, READ_ONLY, WIPES
 from orderlint.report.markdown.shared import (ENV_CODES, FAILURE_CODES, ORDER_CODES, SEPARATION_CODES, VERIFY_CODES,
-                                              Facts, code, table, text)
+                                              Facts, code, rich, table, text)
 
 
 def databases_kept_apart(facts: Facts) -> bool:
@@ -94,7 +94,7 @@ def verdict_section(facts: Facts) -> list[str]:
                  if counts[s]]
         lines += [t("all_findings", count=f"{len(facts.diagnostics)} ({', '.join(parts)})"), ""]
         rows = [[t(f"severity_{d.severity.label}"), f"{d.code} {text(d.name)}",
-                 f"{code(facts.short(d.path))}:{d.line}", facts.say(facts.diag_message(d))] for d in facts.diagnostics]
+                 f"{code(facts.short(d.path))}:{d.line}", rich(facts.diag_message(d))] for d in facts.diagnostics]
         lines += table([t("col_severity"), t("col_rule"), t("col_location"), t("col_message")], rows)
     else:
         lines.append(t("no_findings"))
