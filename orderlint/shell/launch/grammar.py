@@ -113,7 +113,7 @@ def _one(words: tuple[Word, ...], i: int, head: str, g: Grammar, found: list[Opt
             return i + 1
         if g.takes_value(name):
             found.append(Opt(name, _value(words, i + 1), i))
-            return i + 2
+            return min(i + 2, len(words))
         found.append(Opt(name, None, i))
         return i + 1
     cluster = text[1:]
@@ -126,7 +126,7 @@ def _one(words: tuple[Word, ...], i: int, head: str, g: Grammar, found: list[Opt
                 found.append(Opt(name, value if known else None, i))
                 return i + 1
             found.append(Opt(name, _value(words, i + 1), i))
-            return i + 2
+            return min(i + 2, len(words))
         if name in g.attached:
             found.append(Opt(name, (rest or None) if known else None, i))
             return i + 1
