@@ -157,7 +157,7 @@ class Commands:
             return [Flow("normal", st, False)]
         if name in MESSAGE_COMMANDS or (node.redirects_stderr_or_out and name not in ("cat",)):
             return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
-        launch = classify(words, node.stdin or st.stdin)
+        launch = classify(words, node.stdin or st.stdin, self.launchers)
         if prefix_env:
             launch = replace(launch, env={**prefix_env, **launch.env})
         if launch.rails is not None:
