@@ -23,6 +23,7 @@ from orderlint.flow.limits import STEP_BUDGET
 from orderlint.flow.lists import Lists
 from orderlint.flow.nodes import _reads_status
 from orderlint.flow.state import ABORTS, SILENT, Execution, Fate, Flow, FlowNote, State, _merge, replace
+from orderlint.flow.texts import Texts
 from orderlint.flow.traps import Traps
 from orderlint.flow.words import Words
 from orderlint.shell.syntax import (
@@ -44,7 +45,7 @@ from orderlint.shell.syntax import (
 )
 
 
-class Interpreter(Bookkeeping, Words, Commands, Launches, Lists, Compound, Functions, Traps, Checks):
+class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound, Functions, Traps, Checks):
     """Walks an entry script along every path; each room (a base class) evaluates one kind of node."""
 
     def __init__(self, entry: Path, entry_display: str, root: Path, loader: ScriptLoader,
@@ -57,6 +58,7 @@ class Interpreter(Bookkeeping, Words, Commands, Launches, Lists, Compound, Funct
         self.tracked = tracked
         self.on_source = on_source or (lambda lib, user: None)
         self.launchers = project_launchers(launchers)  # the project's own: `zammad run`
+        self.texts: dict[tuple[str, str], set] = {}  # (variable, value) → where that script is written
         self.executions: dict[tuple, Execution] = {}
         self.by_id: dict[int, Execution] = {}
         self.notes: dict[tuple, FlowNote] = {}

@@ -389,9 +389,11 @@ class _Builder:
         body_node = node.child_by_field_name("body")
         stdin: Heredoc | None = None
         to_stderr = False
+        tail = None
         for child in node.children_by_field_name("redirect"):
             if child.type == "heredoc_redirect":
                 stdin = self.heredoc(child) or stdin
+                tail = tail or _heredoc_tail(child)
             elif child.type == "herestring_redirect":
                 stdin = self.herestring(child, depth) or stdin
             elif child.type == "file_redirect":
@@ -400,8 +402,10 @@ class _Builder:
             return None
         body = self.statement(body_node, depth + 1)
         if isinstance(body, Command):
-            return Command(body.words, body.assigns, body.start, body.end, stdin or body.stdin,
+            body = Command(body.words, body.assigns, body.start, body.end, stdin or body.stdin,
                            body.declaration, body.redirects_stderr_or_out or to_stderr)
+        if tail is not None and body is not None:
+            return _after_heredoc(self, body, tail, depth)
         return body
 
     def herestring(self, node, depth: int) -> Heredoc | None:
@@ -566,6 +570,45 @@ class _Builder:
         elif rest:
             return Part("dyn", text, quoted)
         return Part("param" if _is_param(name) else "var", name, quoted, default)
+
+
+def _heredoc_tail(redirect) -> tuple[str, "tree_sitter.Node"] | None:
+    """`cmd <<EOF || true`, `cmd <<EOF | grep x`: tree-sitter hangs what follows the heredoc's
+    start on the redirection; the operator and the rest of the list."""
+    op = right = None
+    for k, child in enumerate(redirect.children):
+        field = redirect.field_name_for_child(k)
+        if field == "operator" and child.type in ("&&", "||"):
+            op = child.type
+        elif field == "right":
+            right = child
+        elif child.type == "pipeline" and op is None:
+            op, right = "|", child
+    return (op, right) if op is not None and right is not None else None
+
+
+def _after_heredoc(builder: "_Builder", body: Node, tail, depth: int) -> Node:
+    """The list or pipeline the command with the heredoc begins, built as bash groups it:
+    `a <<EOF || b && c` is `(a || b) && c`."""
+    op, right = tail
+    if op == "|":
+        stages = [builder.statement(c, depth + 1) for c in right.named_children if c.type in STATEMENT_TYPES]
+        return Pipeline((body, *(s for s in stages if s is not None)), body.start)
+
+    def chain(node) -> list:
+        parts = [c for c in node.children if c.type in STATEMENT_TYPES or c.type in ("&&", "||")]
+        if node.type == "list" and len(parts) == 3 and parts[1].type in ("&&", "||"):
+            return chain(parts[0]) + [parts[1].type] + chain(parts[2])
+        return [node]
+
+    items = chain(right)
+    result = body
+    for k in range(0, len(items), 2):
+        built = builder.statement(items[k], depth + 1)
+        if built is None:
+            break
+        result = AndOr(result, op if k == 0 else items[k - 1], built, body.start)
+    return result
 
 
 def _is_param(name: str) -> bool:
