@@ -52,12 +52,16 @@ STATEMENT_TYPES = frozenset({
     "for_statement", "c_style_for_statement", "function_definition", "test_command", "ERROR",
 })
 
-_SCRIPT_REF = r"""(?:--\s+)?"?\$\{?(0|BASH_SOURCE)(?:\[0\])?\}?"?"""
+# `$0` or `${BASH_SOURCE[0]}`, maybe through `realpath` / `readlink -f` (the script's real path).
+_SCRIPT_NAME = r""""?\$\{?(0|BASH_SOURCE)(?:\[0\])?\}?"?"""
+_SCRIPT_REF = (rf"""(?:--\s+)?(?:{_SCRIPT_NAME}|"?\$\(\s*(?:realpath|readlink\s+-[fe]|greadlink\s+-f)\s+"""
+               rf"""(?:--\s+)?{_SCRIPT_NAME}\s*\)"?)""")
+_DIRNAME_OF_SCRIPT = rf"""dirname\s+{_SCRIPT_REF}"""
 _DIRNAME_SUBST = re.compile(
-    rf"""^\s*(?:dirname\s+{_SCRIPT_REF}"""
-    rf"""|cd\s+(?:-P\s+)?"?\$\(\s*dirname\s+{_SCRIPT_REF}\s*\)(?P<below>(?:/[\w.-]+)*)/?"?\s*"""
-    r"""(?:>\s*/dev/null\s*)?(?:2>&1\s*)?"""
-    r"""(?:&&|;)\s*pwd(?:\s+-P)?)\s*$"""
+    rf"""^\s*(?:{_DIRNAME_OF_SCRIPT}"""
+    rf"""|(?:(?P<cd>cd\s+(?:-P\s+)?(?:--\s+)?)|realpath\s+(?:-[se]\s+)?(?:--\s+)?)"""
+    rf"""\"?\$\(\s*{_DIRNAME_OF_SCRIPT}\s*\)(?P<below>(?:/[\w.-]+)*)/?"?\s*"""
+    r"""(?(cd)(?:(?:&>|>)\s*/dev/null\s*)?(?:2>&1\s*)?(?:&&|;)\s*pwd(?:\s+-P)?))\s*$"""
 )
 _ESCAPED = re.compile(r"\\(.)", re.S)
 
@@ -536,7 +540,7 @@ class _Builder:
             body_text = self.text(node)
             m = _DIRNAME_SUBST.match(body_text[2:-1] if body_text.startswith("$(") else body_text)
             if m:
-                yield Part("dir", "0" if "0" in (m.group(1), m.group(2)) else "BASH_SOURCE", quoted)
+                yield Part("dir", "0" if "0" in m.groups() else "BASH_SOURCE", quoted)  # `$0` or BASH_SOURCE
                 if m.group("below"):  # `$(cd "$(dirname "$0")/../.." && pwd)`
                     yield Part("lit", m.group("below"), quoted)
                 return
