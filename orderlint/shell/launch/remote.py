@@ -11,7 +11,7 @@ from orderlint.messages import Message
 from orderlint.shell.launch.grammar import grammar, literal, options, permuted
 from orderlint.shell.launch.model import Peel, Step, first_with
 
-SSH = grammar("-b -B -c -D -E -e -F -I -i -J -L -l -m -O -o -P -p -Q -R -S -W -w")
+SSH = grammar("-b -B -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w")
 KAMAL = grammar("-r --roles -d --destination -h --hosts -c --config-file --version -e --env")
 HEROKU = grammar("-a --app -r --remote -s --size -e --env --type -t --team")
 FLY = grammar("-a --app -c --config -C --command -A --address -r --region --machine -u --user -O --org "
