@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import project_tree, run_cli
+from conftest import REPO, project_tree, run_cli
 from orderlint.model import Pos
 from orderlint.shell.extract import parse_nested
 from orderlint.shell.launch import classify
@@ -112,3 +112,24 @@ def test_a_heredoc_command_keeps_the_list_after_it(tmp_path):
               "set -e\nbin/rails db:migrate\nEOF\n")
     assert _invocations(tmp_path, {"ops/deploy.sh": script}) == [
         ("ops/deploy.sh", 5, "db:migrate", "continues-with-warning")]
+
+
+# -- shell held in variables, against real bash ------------------------------------------------
+
+VARIABLE_CASES = sorted((REPO / "tests" / "data" / "differential-variables").glob("*.sh"))
+
+
+@pytest.mark.parametrize("script", VARIABLE_CASES, ids=[p.name for p in VARIABLE_CASES])
+def test_shell_in_variables_agrees_with_bash(script):
+    """The harness of test_differential_bash (a stub bin/rails fails the task) on scripts that run
+    shell held in a variable: bash's outcome is the header's, and orderlint's verdict is bash's."""
+    from test_differential_bash import CLAIMS, parse_case, run_bash
+
+    case = parse_case(script)
+    run = run_bash(case)
+    assert run.outcome == case.declared, run.what
+    proc = run_cli(str(script.relative_to(REPO)), "--format", "json", "--no-cache")
+    found = [i for i in json.loads(proc.stdout)["invocations"]
+             if i["line"] == case.at_line and i["task"] == case.task]
+    assert len(found) == 1, found
+    assert CLAIMS[found[0]["on_failure"]] == run.outcome

@@ -1,6 +1,5 @@
 #!/bin/bash
 # fail: db:migrate
-# at: var-string-eval.sh:7
 # bash: aborts
 # `eval` runs the variable's text in this shell, under its `set -e`.
 set -e

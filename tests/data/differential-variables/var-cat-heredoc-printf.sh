@@ -1,6 +1,5 @@
 #!/bin/bash
 # fail: db:migrate
-# at: var-cat-heredoc-printf.sh:9
 # bash: aborts
 # `bash -lc $(printf %q "$X")` runs the text as one script; its `set -e` stops it, and the
 # outer `set -e` stops at bash's failure.

@@ -1,6 +1,5 @@
 #!/bin/bash
 # fail: db:migrate
-# at: var-heredoc-bash-c.sh:8
 # bash: continues
 # A script read into a variable and run by `bash -c`: the inner shell has no `set -e`.
 set -e
