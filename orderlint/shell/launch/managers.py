@@ -37,15 +37,12 @@ def _positional_run(p: Peel, i: int, g: Grammar, label: str, script_options: tup
     """`TOOL run [OPTIONS] [--] COMMAND`: options (interleaved as Cobra reads them), then the command;
     an option in script_options holds a command string run by a shell."""
     j, found = options(p.words, i, g)
+    script = first_with(found, script_options) if script_options else None
+    if script is not None and (script.value is None or isinstance(script.value, str) or script.value.script is None):
+        return None
     p.via.append(label)
     p.remote = True  # a new process: the script's functions are not there
-    script = first_with(found, script_options) if script_options else None
-    if script is not None:
-        value = script.value
-        if value is None or isinstance(value, str) or value.script is None:
-            return None
-        return p.shell(value)
-    return j
+    return p.shell(script.value) if script is not None else j
 
 
 def mise(p: Peel, i: int) -> Step:
