@@ -9,9 +9,8 @@ kubectl reads its flags anywhere before `--`; the command follows `--`.
 
 from __future__ import annotations
 
-from orderlint.shell.launch.grammar import Grammar, grammar, options
+from orderlint.shell.launch.grammar import Grammar, grammar, literal, options
 from orderlint.shell.launch.model import Peel, Step, env_from, env_options
-from orderlint.shell.launch.grammar import literal
 
 DOCKER_GLOBAL = grammar("-H --host -c --context --config -l --log-level --tlscacert --tlscert --tlskey")
 DOCKER_EXEC = grammar("-e --env --env-file -u --user -w --workdir --detach-keys")
