@@ -13,7 +13,7 @@ from typing import Union
 
 from orderlint.messages import Message
 from orderlint.shell.launch.grammar import Opt, literal
-from orderlint.shell.syntax import Heredoc, Word
+from orderlint.shell.syntax import Heredoc, Part, Word
 
 SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 RAILS_RUNNERS = frozenset({"rails", "rake"})
@@ -179,7 +179,33 @@ class Peel:
             return self.shell(None) if self.stdin is not None else None
         if len(rest) == 1 and rest[0].script is not None and " " in (rest[0].literal or rest[0].script):
             return self.shell(rest[0])
+        joined = joined_script(rest)
+        if joined is not None:
+            return self.shell(joined)
         return i
+
+
+REMOTE_SYNTAX = re.compile(r"""[\s;&|<>()$`'"\\]""")
+
+
+def joined_script(words: tuple[Word, ...]) -> Word | None:
+    """ssh, kamal and heroku join their command's words with spaces for the remote shell: when one
+    of them holds shell syntax (`sudo -iu app bash -lc "'cd /app && bin/rails db:migrate'"`), the
+    remote shell parses the joined text. Each word's text is kept at its column (all on one line)."""
+    if not any(REMOTE_SYNTAX.search(w.literal or "") for w in words):
+        return None
+    if any(w.literal is None or w.script is None or w.script_start is None for w in words):
+        return None
+    row = words[0].start.row
+    if any(w.start.row != row or w.end.row != row or w.script_start.row != row for w in words):  # type: ignore[union-attr]
+        return None
+    start = words[0].script_start
+    assert start is not None
+    text = ""
+    for w in words:
+        assert w.script_start is not None and w.script is not None
+        text += " " * max(1 if text else 0, w.script_start.col - start.col - len(text)) + w.script
+    return Word((Part("lit", text, True),), words[0].path, words[0].start, words[-1].end, text, text, start)
 
 
 # A step returns the final Launch, the index of the next word to peel, or None: a plain
