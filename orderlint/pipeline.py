@@ -98,6 +98,12 @@ class Analyzer:
         for glob, env in self.settings.environments.items():
             if fnmatch.fnmatch(rel.as_posix(), glob) or fnmatch.fnmatch(display_path(path), glob):
                 return self.shared(EnvSet(frozenset({normalize_env(env)})))
+        from orderlint.deploy.kamal import hook_environments
+        from orderlint.flow import ENV_ALIASES
+
+        hooks = hook_environments(absolute)
+        if hooks and all(h.lower() in ENV_ALIASES for h in hooks):  # a Kamal hook: its destinations
+            return self.shared(EnvSet(frozenset(normalize_env(h) for h in hooks)))
         found = file_environment(app_rel.parts)
         return self.shared(EnvSet(frozenset({found})) if found else EnvSet())
 
