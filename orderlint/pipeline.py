@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 from pathlib import Path
 
 from orderlint.deploy import host_kind
@@ -18,6 +19,7 @@ from orderlint.flow import (
     file_environment,
     initial_state,
     normalize_env,
+    replace,
 )
 from orderlint.messages import Loc, Message
 from orderlint.model import Diagnostic, OrderlintError, Pos, Related, Severity
@@ -236,7 +238,9 @@ class Analyzer:
         if host is not None:  # a deploy file: its steps, with the host's failure rules
             from orderlint.flow.hosts import run_host
 
-            run_host(interp, host.steps, initial_state(ls.absolute, self.script_environment(path, root), ""))
+            st = initial_state(ls.absolute, self.script_environment(path, root), "")
+            st = replace(st, cwd=os.path.normpath(ls.absolute.parent / host.folder))  # the checkout, the build context
+            run_host(interp, host.steps, st)
             return interp
         if can_reach_rails(ls.parsed.data):
             st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))

@@ -60,7 +60,7 @@ def read_host(kind: str, display: str, raw: bytes) -> HostFile:
         steps = _read(kind, src)
     except RecursionError:
         src.error_rows.append((0, max(0, len(src.starts) - 1)))
-    return HostFile(kind, src.host_text(), steps)
+    return HostFile(kind, src.host_text(), steps, "../.." if kind == "github" else ".")
 
 
 def _read(kind: str, src: Source) -> list[Step]:

@@ -36,8 +36,9 @@ def read(src: Source, root) -> list[Step]:
         label = "entrypoint:" if first is entry else "command:"
         start = src.pos(words[0].index[0]) if words[0].index else src.pos(0)
         end_row = max(y.end_row(n) for n in (entry, command) if n is not None)
-        steps.append(Step(body=src.argv(words), start=start, end_row=end_row, label=label,
-                          group=f"service {name}", shell="the container's entrypoint",
+        body, errexit, how = src.command(words)
+        steps.append(Step(body=body, start=start, end_row=end_row, label=label, errexit=bool(errexit),
+                          group=f"service {name}", shell=how or "the container's entrypoint",
                           env=literal_env(y.env_pairs(y.get(service, "environment")))))
         for n in (entry, command):
             if n is not None:

@@ -121,10 +121,17 @@ def read(src: Source) -> list[Step]:
     shell = ("/bin/sh -c", False, False)
     workdir = ""
     entry = cmd = None
+    stages: dict[str, tuple] = {}
+    current = ""  # the name of the stage being read (`FROM … AS name`)
     for name, args, first, last in _instructions(src):
         start = src.pos(src.starts[first] + len(src.line(first)) - len(src.line(first).lstrip()))
         if name == "FROM":
-            env, shell, entry, cmd = [], ("/bin/sh -c", False, False), None, None
+            words = args.value.split()
+            image = next((w for w in words if not w.startswith("--")), "").lower()
+            # a stage built on an earlier one keeps its environment, shell, workdir, entrypoint
+            env, shell, workdir, entry, cmd = stages.get(image, ([], ("/bin/sh -c", False, False), "", None, None))
+            env = list(env)
+            current = words[-1].lower() if len(words) >= 3 and words[-2].lower() == "as" else ""
         elif name == "ENV":
             words = src.split(args)
             if len(words) == 2 and "=" not in words[0].value:
@@ -141,9 +148,14 @@ def read(src: Source) -> list[Step]:
             shell = (" ".join(w.value for w in words) or "/bin/sh -c", errexit, pipefail)
         elif name == "RUN":
             words = _exec_form(src, args)
-            body = src.argv(words) if words is not None else src.shell(args)
+            errexit, pipefail, how = shell[1], shell[2], shell[0]
+            if words is not None:
+                body, errexit, how = src.command(words)
+                errexit, pipefail, how = bool(errexit), False, how or "exec form"
+            else:
+                body = src.shell(args)
             steps.append(Step(body=body, start=start, end_row=last, label="RUN", group="build",
-                              errexit=shell[1], pipefail=shell[2], shell=shell[0], env=literal_env(env)))
+                              errexit=errexit, pipefail=pipefail, shell=how, env=literal_env(env)))
             src.spans[first] = last
         elif name in ("ENTRYPOINT", "CMD"):
             found = (args, _exec_form(src, args), start, first, last, literal_env(env), shell)
@@ -151,6 +163,8 @@ def read(src: Source) -> list[Step]:
                 entry = found
             else:
                 cmd = found
+        if current:
+            stages[current] = (list(env), shell, workdir, entry, cmd)
     if entry is None and cmd is None:
         return steps
     main = entry or cmd
@@ -164,10 +178,10 @@ def read(src: Source) -> list[Step]:
             words += cmd[1] if cmd[1] is not None else [Placed("/bin/sh", cmd[0].index[:1]),
                                                         Placed("-c", cmd[0].index[:1]), cmd[0].strip()]
             last = max(last, cmd[4])
-        body = src.argv(words)
+        body, errexit, started = src.command(words)
+        how = (started or "the container", bool(errexit), False)
     steps.append(Step(body=body, start=start, end_row=last, label=label, group="container",
-                      errexit=how[1] if words is None else False, pipefail=how[2] if words is None else False,
-                      shell=how[0] if words is None else "the container", env=variables))
+                      errexit=how[1], pipefail=how[2], shell=how[0], env=variables))
     src.spans[first] = last
     if cmd is not None and entry is not None:
         src.spans[cmd[3]] = cmd[4]

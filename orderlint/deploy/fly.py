@@ -62,6 +62,7 @@ def read(src: Source) -> list[Step]:
     env = doc.get("env")
     pairs = list(env.items()) if isinstance(env, dict) else []
     src.spans[row] = src.row(end)
-    return [Step(body=src.argv(src.split(placed)), start=src.pos(key_at), end_row=src.row(end),
-                 label="release_command", group="deploy", shell="the release machine",
+    body, errexit, how = src.command(src.split(placed))
+    return [Step(body=body, start=src.pos(key_at), end_row=src.row(end), errexit=bool(errexit),
+                 label="release_command", group="deploy", shell=how or "the release machine",
                  env=literal_env(pairs))]

@@ -72,6 +72,7 @@ class HostFile:
     kind: str
     text: HostText
     steps: list[Step] = field(default_factory=list)
+    folder: str = ""  # where its commands run, relative to the file's folder (`../..` for a workflow)
 
 
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
@@ -178,7 +179,7 @@ class Source:
 
         text = placed.value
         if expressions:
-            text = EXPRESSION.sub(lambda m: "${" + "X" * max(1, len(m.group()) - 3) + "}", text)
+            text = EXPRESSION.sub(_placeholder, text)
         body, errors = parse_placed(self.path, text, self.locator(Placed(text, placed.index)))
         locate = self.locator(placed)
         for first, last in errors:
@@ -197,6 +198,32 @@ class Source:
         if not built:
             return Seq((), Pos(0, 0))
         return Seq((Command(tuple(built), (), built[0].start, built[-1].end),), built[0].start)
+
+    def command(self, words: list[Placed]) -> tuple[Seq, bool | None, str]:
+        """What a command run without a shell runs: (its syntax, errexit, how it starts). When
+        it starts a shell on a string (`["bash", "-c", "…"]`), that string is the shell's, placed
+        character by character (a multi-line or folded string keeps its lines); errexit is then
+        that shell's (`-e`), else None."""
+        SHELLS = ("sh", "bash", "dash", "ash")
+        if words and words[0].value.rsplit("/", 1)[-1] in SHELLS:
+            errexit = pipefail = False
+            i = 1
+            while i < len(words) and words[i].value.startswith("-") and words[i].value != "-c":
+                flag = words[i].value
+                if flag in ("-o", "+o") and i + 1 < len(words):
+                    pipefail = pipefail or (flag == "-o" and words[i + 1].value == "pipefail")
+                    errexit = errexit or (flag == "-o" and words[i + 1].value == "errexit")
+                    i += 2
+                    continue
+                if "c" in flag[1:] and not flag.startswith("--"):
+                    errexit = errexit or "e" in flag[1:]
+                    break
+                errexit = errexit or (not flag.startswith("--") and "e" in flag[1:])
+                i += 1
+            if i < len(words) and (words[i].value == "-c" or "c" in words[i].value[1:]) and i + 1 < len(words):
+                how = " ".join(w.value for w in words[:i + 1])
+                return self.shell(words[i + 1]), errexit, how
+        return self.argv(words), None, ""
 
     def split(self, placed: Placed) -> list[Placed]:
         """A command line split into words the way a shell splits a simple command (quotes,
@@ -244,6 +271,13 @@ class Source:
     def host_text(self) -> HostText:
         return HostText(self.path, self.data, self.kind, merge_rows(self.error_rows), self.spans,
                         comments=self.kind != "app.json")
+
+
+def _placeholder(m: "re.Match[str]") -> str:
+    """`${{ matrix.env }}` → `${_matrix_env__}`: a variable of the same width, named after it."""
+    width = len(m.group()) - 3
+    name = re.sub(r"\W", "_", m.group()[3:-2])[:width].ljust(width, "_")
+    return "${" + name + "}"
 
 
 def merge_rows(rows: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from orderlint.deploy import yamlnodes as y
 from orderlint.deploy.host import Source, Step, literal_env
 
+BASH = "bash -c"
 KEYS = ("buildCommand", "preDeployCommand", "startCommand")
 
 
@@ -31,7 +32,7 @@ def read(src: Source, root) -> list[Step]:
             key_node, value = found[key]
             start = src.pos(src.offset(key_node.start_mark.line, key_node.start_mark.column))
             steps.append(Step(body=src.shell(y.placed(src, value)), start=start, end_row=y.end_row(value),
-                              label=f"{key}:", group=f"service {name}", shell="Render's shell",
+                              label=f"{key}:", group=f"service {name}", shell=BASH,
                               env=literal_env(pairs)))
             src.spans[key_node.start_mark.line] = y.end_row(value)
     return steps

@@ -64,7 +64,9 @@ def _run_step(interp: "Interpreter", step: "Step", st: State, base: State) -> tu
             new = ex.fates[before.get(i, 0):]
             if any(f.outcome == ABORTS for f in new):
                 ex.fates[before.get(i, 0):] = [f for f in new if f.outcome != ABORTS]
-                fate = Fate(SILENT, reason, fix=Message("fix.host-may-fail", setting=step.may_fail))
+                fix = Message("fix.host-after-script") if step.label == "after_script:" else \
+                    Message("fix.host-may-fail", setting=step.may_fail)
+                fate = Fate(SILENT, reason, fix=fix)
                 if fate not in ex.fates:
                     ex.fates.append(fate)
     ok, failed = [], []

@@ -348,6 +348,7 @@ MESSAGES: dict[str, str] = {
     "flow.goes-on-before-check": "the script goes on to `{task}` ({where}) before it checks the saved status",
     # -- fixes ------------------------------------------------------------------------------------
     "fix.errexit-or-exit": "`set -e` first, or `|| exit 1` after the task",
+    "fix.host-after-script": "run the task in `script:`, where a failure fails the job",
     "fix.host-may-fail": "remove `{setting}` from the step that runs the task, or run the task in a step of its own",
     "fix.or-exit": "`|| exit 1` after the task",
     "fix.wait-pid": "`wait \"$pid\"`, which returns the job's status",

@@ -344,6 +344,7 @@ MESSAGES: dict[str, str] = {
     "flow.goes-on-before-check": "le script passe à `{task}` ({where}) avant de vérifier le code de retour gardé",
     # -- fixes ------------------------------------------------------------------------------------
     "fix.errexit-or-exit": "`set -e` en tête, ou `|| exit 1` après la tâche",
+    "fix.host-after-script": "lancer la tâche dans `script:`, où un échec fait échouer le job",
     "fix.host-may-fail": "retirer `{setting}` de l'étape qui lance la tâche, ou lancer la tâche dans une étape à part",
     "fix.or-exit": "`|| exit 1` après la tâche",
     "fix.wait-pid": "`wait \"$pid\"`, qui renvoie le code de retour du job",
