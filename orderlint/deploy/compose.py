@@ -9,7 +9,7 @@ starts a shell, `command: a && b` does not), the list form is the words themselv
 
 from __future__ import annotations
 
-from orderlint.deploy import yamlnodes as y
+import orderlint.deploy.yamlnodes as y
 from orderlint.deploy.host import Source, Step, literal_env
 
 

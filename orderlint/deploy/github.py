@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from orderlint.deploy import yamlnodes as y
+import orderlint.deploy.yamlnodes as y
 from orderlint.deploy.host import Source, Step, literal_env
 
 SHELLS = {

@@ -11,7 +11,7 @@ in a template's keys; hidden jobs (`.name`) run only through the jobs that use t
 
 from __future__ import annotations
 
-from orderlint.deploy import yamlnodes as y
+import orderlint.deploy.yamlnodes as y
 from orderlint.deploy.host import Source, Step, literal_env
 from orderlint.shell.syntax import Seq
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-from orderlint.deploy import yamlnodes as y
+import orderlint.deploy.yamlnodes as y
 from orderlint.deploy.host import Source, Step, literal_env
 
 PROCESS = re.compile(r"^(?P<name>[A-Za-z0-9_-]+)[ \t]*:[ \t]*(?P<command>.*?)[ \t]*$")

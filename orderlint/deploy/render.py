@@ -7,7 +7,7 @@ commands after it never run. `envVars` with a literal `value` give `RAILS_ENV`.
 
 from __future__ import annotations
 
-from orderlint.deploy import yamlnodes as y
+import orderlint.deploy.yamlnodes as y
 from orderlint.deploy.host import Source, Step, literal_env
 
 BASH = "bash -c"
