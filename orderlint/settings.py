@@ -22,7 +22,7 @@ class Settings:
     databases: dict | None = None  # {env: {name: {adapter…}}} for repos without database.yml
     rails_version: str | None = None
     policy: Policy = DEFAULT_POLICY
-    deploy_scripts: tuple[str, ...] = ("deploy*", "*.kamal/hooks/pre-deploy")
+    deploy_scripts: tuple[str, ...] = ("deploy*",)
     suppressions: bool = True
     config_file: str | None = None
     origins: dict[str, str] = field(default_factory=dict)  # key -> where its value came from
