@@ -74,8 +74,9 @@ def read(src: Source, root) -> list[Step]:
             key = next(k for k, (_, v) in y.items(step).items() if v is run)
             key_node = y.items(step)[key][0]
             start = src.pos(src.offset(key_node.start_mark.line, key_node.start_mark.column))
+            body = src.shell(y.placed(src, run), expressions=True)
             steps.append(Step(
-                body=src.shell(y.placed(src, run), expressions=True), start=start, end_row=y.end_row(run),
+                body=body, start=start, end_row=y.end_row(run), script=src.last_script,
                 label="run:", group=f"job {job_name}", errexit=errexit, pipefail=pipefail, shell=how,
                 may_fail="continue-on-error: true" if y.truthy(y.get(step, "continue-on-error")) else "",
                 conditional=not SUCCESS.match(condition), after_failure=bool(AFTER_FAILURE.search(condition)),

@@ -50,12 +50,16 @@ def read(src: Source, root) -> list[Step]:
         before = job.get("before_script") or default.get("before_script") or top.get("before_script")
         lines = [n for part in (before, job["script"]) if part for n in y.strings(part[1])]
         if lines:
-            bodies = [src.shell(y.placed(src, n)) for n in lines]
+            bodies, texts = [], []
+            for n in lines:
+                bodies.append(src.shell(y.placed(src, n)))
+                texts.append(src.last_script)
             first = bodies[0].start
             body = Seq(tuple(item for b in bodies for item in b.items), first)
             steps.append(Step(body=body, start=src.pos(src.offset(key.start_mark.line, key.start_mark.column)),
                               end_row=max(y.end_row(n) for n in lines), label="script:", group=f"job {name}",
-                              errexit=True, pipefail=True, shell=RUNNER, may_fail=may_fail, env=env))
+                              errexit=True, pipefail=True, shell=RUNNER, may_fail=may_fail, env=env,
+                              script="\n".join(texts)))
         after = job.get("after_script") or default.get("after_script") or top.get("after_script")
         after_lines = y.strings(after[1]) if after else []
         if after_lines:

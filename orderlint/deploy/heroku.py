@@ -33,8 +33,9 @@ def read_procfile(src: Source) -> list[Step]:
         start = src.starts[row]
         command = src.exact(start + m.start("command"), start + m.end("command"))
         name = m.group("name")
-        steps.append(Step(body=src.shell(command), start=src.pos(start), end_row=row, label=f"{name}:",
-                          group=f"process {name}", shell=BASH))
+        body = src.shell(command)
+        steps.append(Step(body=body, start=src.pos(start), end_row=row, label=f"{name}:",
+                          group=f"process {name}", shell=BASH, script=src.last_script))
         src.spans[row] = row
     return steps
 

@@ -65,6 +65,7 @@ class Step:
     conditional: bool = False  # it may not run (`if:` other than success)
     after_failure: bool = False  # it also runs when an earlier step failed (`if: always()`)
     env: tuple[tuple[str, str | None], ...] = ()  # literal variables it runs with (None: set, not literal)
+    script: str = ""  # the shell text the host runs, as the shell reads it (tests run it in bash)
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Source:
         self.starts = starts
         self.error_rows: list[tuple[int, int]] = []
         self.spans: dict[int, int] = {}
+        self.last_script = ""  # the text `shell` last parsed
 
     # -- positions ----------------------------------------------------------------------------
     def offset(self, row: int, col: int) -> int:
@@ -180,6 +182,7 @@ class Source:
         text = placed.value
         if expressions:
             text = EXPRESSION.sub(_placeholder, text)
+        self.last_script = text
         body, errors = parse_placed(self.path, text, self.locator(Placed(text, placed.index)))
         locate = self.locator(placed)
         for first, last in errors:

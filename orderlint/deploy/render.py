@@ -31,7 +31,8 @@ def read(src: Source, root) -> list[Step]:
                 continue
             key_node, value = found[key]
             start = src.pos(src.offset(key_node.start_mark.line, key_node.start_mark.column))
-            steps.append(Step(body=src.shell(y.placed(src, value)), start=start, end_row=y.end_row(value),
+            body = src.shell(y.placed(src, value))
+            steps.append(Step(body=body, start=start, end_row=y.end_row(value), script=src.last_script,
                               label=f"{key}:", group=f"service {name}", shell=BASH,
                               env=literal_env(pairs)))
             src.spans[key_node.start_mark.line] = y.end_row(value)
