@@ -208,3 +208,23 @@ def test_github_shell_rules():
     assert shell_rules("bash -l {0}")[1:] == (False, False)
     assert shell_rules("bash -eo pipefail {0}")[1:] == (True, True)
     assert shell_rules("pwsh") is None and shell_rules("python") is None
+
+
+def test_readers_never_raise_on_any_text():
+    from hypothesis import given, settings, strategies as st
+
+    from orderlint.deploy import KINDS, read_host
+
+    pieces = st.sampled_from(["run: ", "script:", "- ", "  ", "\n", "\r\n", "|", ">", "&a ", "*a", "<<: *a",
+                              "RUN ", "\\\n", "[\"sh\", \"-c\", ", "\"", "'", "#", "release_command = ",
+                              "[deploy]", "db:migrate", "bin/rails ", "${{ x }}", "jobs:", "steps:", "{", "}",
+                              "services:", "command: ", "<<EOF", "EOF", "\t", "é", "\x00"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(pieces, max_size=40), st.sampled_from([k for k, _, _ in KINDS]))
+    def check(parts, kind):
+        host = read_host(kind, "x", "".join(parts).encode("utf-8", "surrogatepass"))
+        for step in host.steps:
+            assert step.start.row >= 0
+
+    check()

@@ -38,7 +38,7 @@ def read(src: Source, root) -> list[Step]:
         end_row = max(y.end_row(n) for n in (entry, command) if n is not None)
         body, errexit, how = src.command(words)
         steps.append(Step(body=body, start=start, end_row=end_row, label=label, errexit=bool(errexit),
-                          group=f"service {name}", shell=how or "the container's entrypoint",
+                          group=f"service {name}", shell=how or "exec",
                           env=literal_env(y.env_pairs(y.get(service, "environment")))))
         for n in (entry, command):
             if n is not None:

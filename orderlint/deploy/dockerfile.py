@@ -151,7 +151,7 @@ def read(src: Source) -> list[Step]:
             errexit, pipefail, how = shell[1], shell[2], shell[0]
             if words is not None:
                 body, errexit, how = src.command(words)
-                errexit, pipefail, how = bool(errexit), False, how or "exec form"
+                errexit, pipefail, how = bool(errexit), False, how or "exec"
             else:
                 body = src.shell(args)
             steps.append(Step(body=body, start=start, end_row=last, label="RUN", group="build",
@@ -179,7 +179,7 @@ def read(src: Source) -> list[Step]:
                                                         Placed("-c", cmd[0].index[:1]), cmd[0].strip()]
             last = max(last, cmd[4])
         body, errexit, started = src.command(words)
-        how = (started or "the container", bool(errexit), False)
+        how = (started or "exec", bool(errexit), False)
     steps.append(Step(body=body, start=start, end_row=last, label=label, group="container",
                       errexit=how[1], pipefail=how[2], shell=how[0], env=variables))
     src.spans[first] = last

@@ -64,5 +64,5 @@ def read(src: Source) -> list[Step]:
     src.spans[row] = src.row(end)
     body, errexit, how = src.command(src.split(placed))
     return [Step(body=body, start=src.pos(key_at), end_row=src.row(end), errexit=bool(errexit),
-                 label="release_command", group="deploy", shell=how or "the release machine",
+                 label="release_command", group="deploy", shell=how or "exec",
                  env=literal_env(pairs))]

@@ -17,7 +17,7 @@ from orderlint.shell.syntax import Seq
 
 KEYWORDS = frozenset({"default", "include", "stages", "variables", "workflow", "image", "services", "cache",
                       "before_script", "after_script", "types", "pages_root"})
-RUNNER = "GitLab Runner's bash (`set -eo pipefail`)"
+RUNNER = "bash -eo pipefail"  # as GitLab Runner starts its bash shell
 
 
 def _job(root, name: str, depth: int = 0) -> dict:
@@ -59,7 +59,8 @@ def read(src: Source, root) -> list[Step]:
             steps.append(Step(body=body, start=src.pos(src.offset(key.start_mark.line, key.start_mark.column)),
                               end_row=max(y.end_row(n) for n in lines), label="script:", group=f"job {name}",
                               errexit=True, pipefail=True, shell=RUNNER, may_fail=may_fail, env=env,
-                              script="\n".join(texts)))
+                              script="\n".join(texts), rows=tuple(r for n in lines for r in
+                                                                   range(n.start_mark.line, y.end_row(n) + 1))))
         after = job.get("after_script") or default.get("after_script") or top.get("after_script")
         after_lines = y.strings(after[1]) if after else []
         if after_lines:
