@@ -228,3 +228,18 @@ def test_readers_never_raise_on_any_text():
             assert step.start.row >= 0
 
     check()
+
+
+def test_suppression_directives_in_deploy_file_comments(tmp_path):
+    workflow = (b"jobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n"
+                b"      # orderlint: disable=OL201 -- the seed is optional here\n"
+                b"      - run: |\n          bin/rails db:seed || true\n"
+                b"      - run: bin/rails db:seed || true  # orderlint: disable=OL202 -- wrong code\n")
+    root = project_tree(tmp_path, {"config/application.rb": b"module App; end\n",
+                                   ".github/workflows/w.yml": workflow,
+                                   "fly.toml": b"[deploy]\n  # orderlint: disable=OL201 -- unused\n"
+                                               b"  release_command = \"bin/rails db:seed\"\n"})
+    report, _ = bare(root)
+    found = sorted((d["path"], d["line"], d["code"]) for d in report["diagnostics"])
+    assert found == [(".github/workflows/w.yml", 8, "OL004"), (".github/workflows/w.yml", 8, "OL201"),
+                     ("fly.toml", 2, "OL004")]

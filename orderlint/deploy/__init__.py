@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from orderlint.deploy.host import HostFile, HostText, Source, Step
+if TYPE_CHECKING:  # the readers are imported when a deploy file is read (a cached run reads none)
+    from orderlint.deploy.host import HostFile, Source, Step
 
 # (kind, globs on the file name, glob on the path or None)
 KINDS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
@@ -52,10 +54,12 @@ def host_kind(path: Path) -> str | None:
     return None
 
 
-def read_host(kind: str, display: str, raw: bytes) -> HostFile:
+def read_host(kind: str, display: str, raw: bytes) -> "HostFile":
     """Read a deploy file; never raises on its content (what cannot be read is an unparsed region)."""
+    from orderlint.deploy.host import HostFile, Source
+
     src = Source(display, raw, kind)
-    steps: list[Step] = []
+    steps: list = []
     try:
         steps = _read(kind, src)
     except RecursionError:
@@ -63,7 +67,7 @@ def read_host(kind: str, display: str, raw: bytes) -> HostFile:
     return HostFile(kind, src.host_text(), steps, "../.." if kind == "github" else ".")
 
 
-def _read(kind: str, src: Source) -> list[Step]:
+def _read(kind: str, src: "Source") -> "list[Step]":
     if kind == "procfile":
         from orderlint.deploy.heroku import read_procfile
 
@@ -94,4 +98,4 @@ def _read(kind: str, src: Source) -> list[Step]:
     return importlib.import_module(f"orderlint.deploy.{kind}").read(src, root)
 
 
-__all__ = ["HostFile", "HostText", "KINDS", "Step", "host_kind", "read_host"]
+__all__ = ["KINDS", "host_kind", "read_host"]
