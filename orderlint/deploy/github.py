@@ -43,8 +43,8 @@ def shell_rules(template: str) -> tuple[str, bool, bool] | None:
     return name, errexit, pipefail
 
 
-def _default_shell(node) -> str | None:
-    return y.text(y.get(y.get(y.get(node, "defaults"), "run"), "shell"))
+def _default_shell(node, key: str = "shell") -> str | None:
+    return y.text(y.get(y.get(y.get(node, "defaults"), "run"), key))
 
 
 def read(src: Source, root) -> list[Step]:
@@ -58,6 +58,7 @@ def read(src: Source, root) -> list[Step]:
         job_env = workflow_env + y.env_pairs(y.get(job, "env"))
         runs_on = y.text(y.get(job, "runs-on")) or ""
         job_shell = _default_shell(job) or workflow_shell
+        job_dir = _default_shell(job, "working-directory") or _default_shell(root, "working-directory") or ""
         if job_shell is None and "windows" in runs_on.lower():
             job_shell = "pwsh"
         body = y.get(job, "steps")
@@ -79,6 +80,7 @@ def read(src: Source, root) -> list[Step]:
                 body=body, start=start, end_row=y.end_row(run), script=src.last_script,
                 label="run:", group=f"job {job_name}", errexit=errexit, pipefail=pipefail, shell=how,
                 may_fail="continue-on-error: true" if y.truthy(y.get(step, "continue-on-error")) else "",
+                cwd=y.text(y.get(step, "working-directory")) or job_dir,
                 conditional=not SUCCESS.match(condition), after_failure=bool(AFTER_FAILURE.search(condition)),
                 env=literal_env(job_env + y.env_pairs(y.get(step, "env")))))
             src.spans[step.start_mark.line] = y.end_row(step)

@@ -65,6 +65,7 @@ class Step:
     conditional: bool = False  # it may not run (`if:` other than success)
     after_failure: bool = False  # it also runs when an earlier step failed (`if: always()`)
     env: tuple[tuple[str, str | None], ...] = ()  # literal variables it runs with (None: set, not literal)
+    cwd: str = ""  # the folder it runs in, relative to the host's (`working-directory:`)
     rows: tuple[int, ...] = ()  # 0-based rows its shell is written on, when not start…end_row (templates)
     script: str = ""  # the shell text the host runs, as the shell reads it (tests run it in bash)
 

@@ -10,6 +10,7 @@ skipped (`if:`) leaves both paths open. Groups run apart from one another.
 
 from __future__ import annotations
 
+import os
 from collections import ChainMap
 from typing import TYPE_CHECKING
 
@@ -52,7 +53,10 @@ def _run_step(interp: "Interpreter", step: "Step", st: State, base: State) -> tu
     if explicit:
         envs = EnvSet(frozenset({normalize_env(explicit)}))
     where = interp.loc(interp.entry_display, step.start.row + 1)
-    fresh = replace(base, errexit=step.errexit, pipefail=step.pipefail, variables=variables, envs=envs,
+    cwd = base.cwd
+    if step.cwd and "$" not in step.cwd and cwd:
+        cwd = os.path.normpath(os.path.join(cwd, step.cwd))
+    fresh = replace(base, cwd=cwd, errexit=step.errexit, pipefail=step.pipefail, variables=variables, envs=envs,
                     must=st.must, may=st.may, functions=ChainMap(),
                     errexit_origin=Message("deploy.shell-no-errexit", step=step.label, shell=step.shell,
                                            where=where))
