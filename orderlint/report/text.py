@@ -192,13 +192,13 @@ def fixes(out: Out, report: Report) -> None:
     fixing, unsafe = bool(opts.get("fixing")), bool(opts.get("unsafe_fixes"))
     fixable_now = sum(1 for d in report.diagnostics if fixable(d, report))
     hidden = 0 if unsafe else sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe)
-    more = f"{hidden} more with `--unsafe-fixes`" if hidden else ""
+    hint = f"{plural(hidden, 'hidden fix').replace('fixs', 'fixes')} can be enabled with `--unsafe-fixes`"
     if fixing:
         line = f"{opts.get('fixed', 0)} fixed"
-        if more:
-            line += f", {more}"
+        if hidden:
+            line += f", {hidden} more with `--unsafe-fixes`"
         out(("[*] ", "bold cyan"), line + ".")
     elif fixable_now:
-        out(("[*] ", "bold cyan"), f"{fixable_now} fixable with `--fix`" + (f" ({more})" if more else "") + ".")
-    elif more:
-        out(f"No fix available ({more}).")
+        out(("[*] ", "bold cyan"), f"{fixable_now} fixable with `--fix`" + (f" ({hint})" if hidden else "") + ".")
+    elif hidden:
+        out(f"No fix available ({hint}).")

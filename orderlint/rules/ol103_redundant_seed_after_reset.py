@@ -42,6 +42,7 @@ class RedundantSeedAfterReset(Rule):
     name = "redundant-seed-after-reset"
     severity = Severity.WARNING
     summary = "`db:seed` after `db:reset`/`db:setup` on the same path"
+    fixable = "safe"
 
     def check(self, script):
         resets = IdSet.of(i.id for i in script.invocations if i.base in RESETS_AND_SEEDS and i.scope is None)

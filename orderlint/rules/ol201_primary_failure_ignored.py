@@ -59,6 +59,7 @@ class PrimaryFailureIgnored(Rule):
     name = "primary-failure-ignored"
     severity = Severity.ERROR
     summary = "a failing primary-database task does not stop the script"
+    fixable = "safe or unsafe"
 
     def check(self, script):
         for inv in script.invocations:

@@ -43,6 +43,7 @@ class QueueFailureAborts(Rule):
     name = "queue-failure-aborts"
     severity = Severity.WARNING
     summary = "a failing queue task stops the script"
+    fixable = "safe"
 
     def check(self, script):
         for inv in script.invocations:

@@ -39,6 +39,7 @@ class QueueFailureSilent(Rule):
     name = "queue-failure-silent"
     severity = Severity.INFO
     summary = "a queue failure is swallowed without any warning message"
+    fixable = "safe"
 
     def check(self, script):
         for inv in script.invocations:

@@ -46,6 +46,7 @@ class MissingPendingCheck(Rule):
     name = "missing-pending-check"
     severity = Severity.WARNING
     summary = "a deploy script migrates the primary database and never checks for pending migrations"
+    fixable = "unsafe"
 
     def check(self, script):
         if script.role != "entry" or not script.is_deploy():

@@ -48,6 +48,7 @@ class StatusExitCodeTrusted(Rule):
     name = "status-exit-code-trusted"
     severity = Severity.WARNING
     summary = "`db:migrate:status` is used as a check through its exit code"
+    fixable = "safe"
 
     def check(self, script):
         for inv in script.invocations:

@@ -47,6 +47,7 @@ class TaskTouchesBothDatabases(Rule):
     name = "task-touches-both-databases"
     severity = Severity.WARNING
     summary = "an unscoped task also acts on the queue database"
+    fixable = "unsafe"
 
     def check(self, script):
         for inv in script.invocations:
