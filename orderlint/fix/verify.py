@@ -1,7 +1,8 @@
 """Is a round of fixes good? Compare the findings before and after it, and parse what changed.
 
 Findings are matched across the edits by rule and place: a place outside every edit is mapped
-through them, a place inside the text an edit wrote is that edit. A round is good when each
+through them, a place inside the text an edit wrote is that edit (a rule that reports once a
+script, OL301, by rule and file). A round is good when each
 fixed finding is gone from its place, no place holds more findings of a rule than before, and
 every changed file still parses (tree-sitter, and `bash -n` when the original passed it).
 """
@@ -33,9 +34,14 @@ def raw_offset(d, data: bytes | None, cache: dict | None = None) -> int:
 
 
 def _keys(diagnostics, texts: dict[str, bytes], shifts: dict[str, Shift], after: bool) -> list[tuple]:
+    from orderlint.rules import RULES
+
     keys = []
     cache: dict = {}
     for d in diagnostics:
+        if d.code in RULES and RULES[d.code].once_per_script:  # the same finding, wherever its first task is
+            keys.append((d.path, d.code, ("script",)))
+            continue
         at = raw_offset(d, texts.get(d.path), cache)
         shift = shifts.get(d.path)
         place: tuple = ("at", at)

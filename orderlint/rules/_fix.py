@@ -8,6 +8,7 @@ fixed files.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -137,3 +138,16 @@ def delete_line(site: Site, stmt: tuple[int, int]) -> Edit | None:
     if end == eol and start > 0:  # the last line: take the line end before it instead
         start -= 1
     return src.edit(start, end, "")
+
+
+ERREXIT = re.compile(rb"^[ \t]*set[ \t]+(?:[-+][A-Za-z]*[ \t]+)*(?:-[A-Za-z]*e[A-Za-z]*|-o[ \t]+errexit)\b", re.M)
+
+
+def errexit_written(script: "ScriptAnalysis") -> bool:
+    """Whether the entry script turns errexit on anywhere (`set -e`, `set -o errexit`, `bash -e`
+    shebang): where it does not, a fix must stop the script itself (`|| exit 1`)."""
+    src = source_of(script, script.path)
+    if src is None:
+        return False
+    first = src.data.split(b"\n", 1)[0]
+    return bool(ERREXIT.search(src.data)) or first.startswith(b"#!") and re.search(rb"\s-[A-Za-z]*e", first) is not None
