@@ -1,3 +1,5 @@
+import re
+
 from orderlint.messages import Message
 from orderlint.flow import SILENT, WARNS
 from orderlint.model import Severity
@@ -112,13 +114,16 @@ def fix(script, inv):
     return None
 
 
+ERREXIT_OFF = re.compile(rb"\bset[ \t]+(?:[-+][A-Za-z]*[ \t]+)*(?:\+[A-Za-z]*e|\+o[ \t]+errexit)")
+
+
 def _errexit(script, inv):
     """`set -e` right after the entry script's shebang: every unchecked failure then stops it."""
     if script.role != "entry":
         return None
     src = source_of(script, script.path)
-    if src is None or src.tree.root_node.has_error:
-        return None
+    if src is None or src.tree.root_node.has_error or ERREXIT_OFF.search(src.data):
+        return None  # a `set +e` further down would turn it off again
     at = src.line_bounds(0)[1] + 1 if src.data.startswith(b"#!") else 0
     if at > len(src.data):  # a shebang alone, without a line end
         return make([src.edit(len(src.data), len(src.data), "\nset -e")], UNSAFE, Message("OL201.fix-errexit"))
