@@ -119,3 +119,29 @@ def test_shift_maps_places_through_edits():
     assert shift.back(5) == (4, None)
     assert shift.back(7) == (6, 1)  # inside inserted text
     assert shift.back(9) == (6, None)
+
+
+def test_a_fix_that_leaves_an_empty_body_is_refused():
+    from orderlint.fix.verify import parses
+
+    before = b"f() {\n  bin/rails db:seed\n}\n"
+    assert parses(before, b"f() {\n}\n").id == "autofix.rejected-empty-body"
+    assert parses(before, b"f() {\n  bin/rails db:seed || exit 1\n}\n") is None
+    assert parses(before, b"f() {\n  bin/rails db:seed ||\n}\n").id == "autofix.rejected-parse"
+
+
+def test_rounds_set_aside_a_fix_that_keeps_its_finding():
+    from orderlint.fix.rounds import fix_rounds
+    from orderlint.model import Diagnostic, Severity
+
+    data = b"bin/rails db:seed || true\n"
+    fix = Fix((Edit("ops/x.sh", 21, 25, ":"),), Applicability.SAFE, Message("autofix.drop-seed"))
+
+    def analyze(texts):
+        d = Diagnostic("ops/x.sh", 1, 11, 1, 18, "OL201", "primary-failure-ignored", Severity.ERROR,
+                       Message("autofix.drop-seed"), fix=fix if texts.get("ops/x.sh", data) == data else None)
+        return None, [d]
+
+    outcome = fix_rounds(analyze, lambda path: data, unsafe=False)
+    assert outcome.changed == {} and outcome.fixed == []
+    assert [(d.code, why.id) for d, why in outcome.rejected] == [("OL201", "autofix.rejected-kept")]
