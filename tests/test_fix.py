@@ -191,3 +191,22 @@ def test_rules_say_whether_they_fix():
     for code, rule in RULES.items():
         assert ("## Fix safety" in rule.docs()) == bool(rule.fixable), code
         assert rule.fixable in ("", "safe", "unsafe", "safe or unsafe"), code
+
+
+def test_no_scoped_fix_when_a_peer_database_would_lose_its_migration(tmp_path):
+    yml = (b"production:\n  primary:\n    adapter: postgresql\n    database: shop\n"
+           b"  analytics:\n    adapter: postgresql\n    database: shop_analytics\n")
+    root = project_tree(tmp_path, {"config/database.yml": yml, "ops/migrate.sh":
+                                   b"#!/usr/bin/env bash\nset -euo pipefail\nexport RAILS_ENV=production\n"
+                                   b"bin/rails db:migrate\n"})
+    report = json.loads(run_cli("ops", "--format", "json", "--unsafe-fixes", "--no-cache", cwd=root).stdout)
+    found = [d for d in report["diagnostics"] if d["code"] == "OL501"]
+    assert found and all("fix" not in d for d in found)
+
+
+def test_fix_with_several_jobs_gives_the_same_files(tmp_path):
+    one = copy_tree("ol201", tmp_path / "one")
+    two = copy_tree("ol201", tmp_path / "two")
+    run_cli("ops", "--fix", "--unsafe-fixes", "--no-cache", cwd=one)
+    run_cli("ops", "--fix", "--unsafe-fixes", "--no-cache", "--jobs", "2", cwd=two)
+    assert snapshot(one) == snapshot(two)
