@@ -151,8 +151,11 @@ def test_errexit_fix_keeps_crlf(tmp_path):
 def test_stdin_fix_prints_the_fixed_script(tmp_path):
     root = project_tree(tmp_path, {})
     script = b"#!/usr/bin/env bash\nset -e\nbin/rails db:migrate || true\n"
-    proc = run_cli("-", "--stdin-filename", "ops/deploy.sh", "--fix", "--no-cache", cwd=root, input=script)
+    proc = run_cli("-", "--stdin-filename", "ops/migrate.sh", "--fix", "--no-cache", cwd=root, input=script)
     assert proc.stdout == b"#!/usr/bin/env bash\nset -e\nbin/rails db:migrate || exit 1\n"
+    assert "[*] 1 fixed." in proc.stderr.decode() and "All checks passed!" in proc.stderr.decode()
+    diff = run_cli("-", "--stdin-filename", "ops/migrate.sh", "--diff", "--no-cache", cwd=root, input=script)
+    assert diff.returncode == 1 and b"+bin/rails db:migrate || exit 1\n" in diff.stdout
 
 
 def test_json_and_sarif_carry_the_fixes(tmp_path):

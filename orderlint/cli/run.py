@@ -197,11 +197,11 @@ def _execute(options: Options) -> int:
                              "statistics": options.statistics, "errors": len(results.errors),
                              "unsafe_fixes": settings.unsafe_fixes, "fixing": bool(fixing), "fixed": fixed_count})
     text = render(fmt, report)
+    report_on_stderr = ""
     if fixed_stdin is not None:  # ruff's: the fixed script on stdout, the report on stderr
         sys.stdout.buffer.write(fixed_stdin)
         sys.stdout.flush()
-        emitted.stderr.append(text.rstrip("\n"))
-        text = ""
+        report_on_stderr, text = text.rstrip("\n"), ""
     if options.output is not None:
         emitted.files[str(options.output)] = text
     else:
@@ -215,6 +215,7 @@ def _execute(options: Options) -> int:
         shown = ", ".join(str(p) for p in paths[:3]) + (", …" if len(paths) > 3 else "")
         warnings.append(NO_SCRIPT.format(paths=shown or "the given paths"))
     emitted.stderr = [f"orderlint: warning: {w}" for w in dict.fromkeys(warnings)]
+    emitted.stderr += [report_on_stderr] if report_on_stderr else []
     emitted.stderr += [f"orderlint: error: {problem}" for problem in results.errors]
     if results.errors:
         emitted.code = EXIT_ERROR
