@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from orderlint.messages import Message
 from orderlint.model import Applicability, Edit, Fix
-from orderlint.shell.parse import normalize, split_binary
+from orderlint.shell.parse import ParsedFile, normalize, split_binary
 from orderlint.shell.source import PLAIN, Site, Source
 
 if TYPE_CHECKING:
@@ -32,7 +32,8 @@ def read_disk(path: str) -> bytes | None:
 
 class Sources:
     """The files of one run, read again as bytes the first time a fix needs one. A file whose
-    bytes no longer match the text the analysis read gets no fix."""
+    bytes no longer match the text the analysis read gets no fix, nor does a deploy file whose
+    shell sits in YAML, JSON or a Dockerfile (fixes are made in shell scripts only)."""
 
     def __init__(self, parsed: dict, read: Callable[[str], bytes | None] = read_disk) -> None:
         self.parsed = parsed
@@ -44,6 +45,9 @@ class Sources:
             return self._cache[path]
         found = None
         pf = self.parsed.get(path)
+        if pf is not None and type(pf) is not ParsedFile:
+            self._cache[path] = None  # a deploy file (YAML, Dockerfile…): its shell is quoted its own way
+            return None
         raw = self.read(path)
         if pf is not None:
             text = pf.data
