@@ -213,3 +213,13 @@ def test_fix_with_several_jobs_gives_the_same_files(tmp_path):
     run_cli("ops", "--fix", "--unsafe-fixes", "--no-cache", cwd=one)
     run_cli("ops", "--fix", "--unsafe-fixes", "--no-cache", "--jobs", "2", cwd=two)
     assert snapshot(one) == snapshot(two)
+
+
+def test_no_fix_in_a_deploy_file(tmp_path):
+    root = tmp_path / "app"
+    shutil.copytree(REPO / "fixtures" / "deploy" / "github", root)
+    (root / ".git").mkdir(exist_ok=True)
+    report = json.loads(run_cli("--format", "json", "--unsafe-fixes", "--no-cache", cwd=root).stdout)
+    in_yaml = [d for d in report["diagnostics"] if d["path"].endswith(".yml")]
+    assert {d["code"] for d in in_yaml} >= {"OL201", "OL202"}
+    assert all("fix" not in d for d in in_yaml)
