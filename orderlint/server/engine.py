@@ -99,6 +99,7 @@ class Project:
         self.files: list[Path] = []
         self.outcome: Outcome | None = None
         self.dirty_all = True
+        self.discovered: list[Path] | None = None  # what discovery found under `paths` (until a file is created or deleted)
 
     # -- settings ----------------------------------------------------------------------------
     def load_settings(self) -> None:
@@ -116,6 +117,7 @@ class Project:
         self.settings = settings
         self.analyzer = None
         self.dirty_all = True
+        self.discovered = None
 
     def _analyzer(self, documents: dict[Path, bytes]):
         if self.analyzer is None:
@@ -130,12 +132,18 @@ class Project:
     def discover(self, extra: list[Path]) -> list[Path]:
         from orderlint.shell.discover import discover
 
-        paths = [Path(p) for p in self.settings.paths if Path(p).exists()]
-        found = discover(paths, self.settings.exclude) if paths else None
-        files = {key_of(f): None for f in (found.files if found else ())}
+        if self.discovered is None:
+            paths = [Path(p) for p in self.settings.paths if Path(p).exists()]
+            found = discover(paths, self.settings.exclude) if paths else None
+            self.discovered = [key_of(f) for f in (found.files if found else ())]
+        files = dict.fromkeys(self.discovered)
         for key in extra:
             files.setdefault(key, None)
         return list(files)
+
+    def concerns(self, changed: set[Path], extra: list[Path]) -> bool:
+        """Whether an edit of `changed` (or a document opened) changes this project's findings."""
+        return bool(set(extra) - set(self.files)) or bool(self.affected(changed))
 
     def affected(self, changed: set[Path]) -> set[Path]:
         """Units an edit of `changed` can reach: the files themselves, and every unit that read one."""
@@ -156,6 +164,7 @@ class Project:
             analyzer._ymls.clear()
         files = self.discover(extra)
         everything = self.dirty_all or model_changed or set(files) != set(self.files)
+        self.dirty_all = self.dirty_all or everything  # until the pass completes (a newer edit may cancel it)
         self.files = files
         for gone in set(self.units) - set(files):
             del self.units[gone]
@@ -293,15 +302,17 @@ class Engine:
         self.projects: dict[Path | None, Project] = {}
         self.documents: dict[Path, bytes] = {}
         self.versions: dict[Path, int | None] = {}
-        self.open: dict[Path, Project] = {}
+        self.open: dict[Path, Project | None] = {}  # open documents and their projects
+        self.uris: dict[Path, str] = {}  # as the client names them
+        self.pending: list[Path] = []  # opened since the last pass
 
-    def accepts(self, key: Path) -> bool:
+    def accepts(self, key: Path, documents: dict[Path, bytes]) -> bool:
         """A file discovery would take (what the command line checks in a folder), or one of the project's files."""
         from orderlint.shell.discover import SHEBANG, SHELL_SUFFIXES
 
         if key.suffix in SHELL_SUFFIXES:
             return True
-        text = self.documents.get(key)
+        text = documents.get(key)
         if text is not None and key.suffix == "" and SHEBANG.match(text[:128].lstrip(b"\xef\xbb\xbf")):
             return True
         return any(key in p.files for p in self.projects.values())
@@ -314,8 +325,9 @@ class Engine:
             project.load_settings()
         return project
 
-    def extra(self, project: Project) -> list[Path]:
-        return [k for k, p in self.open.items() if p is project and self.accepts(k)]
+    def extra(self, project: Project, documents: dict[Path, bytes]) -> list[Path]:
+        """The open documents of the project that discovery would take."""
+        return [k for k, p in self.open.items() if p is project and self.accepts(k, documents)]
 
 
 __all__ = ["Engine", "Project", "Outcome", "Cancelled", "DocumentLoader", "key_of", "CONFIG_NAMES", "MODEL_NAMES"]
