@@ -24,5 +24,7 @@ class Settings:
     policy: Policy = DEFAULT_POLICY
     deploy_scripts: tuple[str, ...] = ("deploy*",)
     suppressions: bool = True
+    fix: bool = False  # apply the safe fixes (`--fix`)
+    unsafe_fixes: bool = False  # also offer and apply the unsafe ones (`--unsafe-fixes`)
     config_file: str | None = None
     origins: dict[str, str] = field(default_factory=dict)  # key -> where its value came from

@@ -39,6 +39,10 @@ class Options:
     quiet: bool = False  # findings only, no summary
     statistics: bool = False  # counts per rule instead of the findings
     force_exclude: bool = False  # `exclude` applies to paths named on the command line too
+    fix: bool | None = None  # --fix / --no-fix (None: the configuration's `fix`)
+    unsafe_fixes: bool | None = None  # --unsafe-fixes / --no-unsafe-fixes
+    diff: bool = False  # print what --fix would change, change nothing
+    fix_only: bool = False  # fix, and report nothing that remains
 
 
 class Emitted:
@@ -146,7 +150,9 @@ def _execute(options: Options) -> int:
     color = fmt == "text" and use_color(options.color, options.output is not None)
     date = report_date(options.date)
     run_cache = None
-    if not options.no_cache and stdin is None and options.write_baseline is None and paths:
+    fixing = (settings.fix or options.diff or options.fix_only) and options.write_baseline is None \
+        and not options.tasks_only
+    if not options.no_cache and stdin is None and options.write_baseline is None and paths and not fixing:
         from orderlint.cli.cache import RunCache
 
         run_cache = RunCache.open(options, settings, paths, fmt, bool(color), date)
@@ -159,12 +165,48 @@ def _execute(options: Options) -> int:
     from orderlint.report import Report
     from orderlint.rules.check import exit_code, run_rules
 
-    with progress_bar(options.color) as progress:
-        analyzer = Analyzer(settings, jobs=options.jobs, progress=progress)
-        results = analyzer.analyze(paths, stdin)
-    warnings = list(getattr(analyzer, "warnings", ()))
-    diagnostics = run_rules(results, settings)
-    diagnostics = _apply_suppressions_and_baseline(results, diagnostics, settings, options)
+    fixed_count, fixed_stdin = 0, None
+    if fixing:
+        from orderlint.cli.fix import rejected_lines, run_fixes, unified_diff, write_fixed
+
+        with progress_bar(options.color) as progress:
+            outcome, analyzer = run_fixes(settings, options, paths, stdin, progress,
+                                          lambda r, d: _apply_suppressions_and_baseline(r, d, settings, options))
+        results, diagnostics = outcome.results, outcome.diagnostics
+        warnings = list(getattr(analyzer, "warnings", ())) + rejected_lines(outcome)
+        if options.diff:
+            for line in dict.fromkeys(warnings):
+                print(f"orderlint: warning: {line}", file=sys.stderr)
+            sys.stdout.write(unified_diff(outcome))
+            changed = len(outcome.changed)
+            if not options.quiet:
+                print(f"{changed} file{'s' if changed != 1 else ''} would be changed by {len(outcome.fixed)} fix"
+                      f"{'es' if len(outcome.fixed) != 1 else ''}." if changed else "No fix to apply.",
+                      file=sys.stderr)
+            return EXIT_ERROR if results.errors else (EXIT_FINDINGS if changed else EXIT_CLEAN)
+        fixed_stdin = write_fixed(outcome, stdin[0] if stdin else None)
+        if stdin is not None and fixed_stdin is None:
+            fixed_stdin = stdin[1]
+        fixed_count = len(outcome.fixed)
+        if options.fix_only:
+            for line in dict.fromkeys(warnings):
+                print(f"orderlint: warning: {line}", file=sys.stderr)
+            if fixed_stdin is not None:
+                sys.stdout.buffer.write(fixed_stdin)
+                sys.stdout.flush()
+            elif not options.quiet:
+                print(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}." if fixed_count else
+                      "No fix to apply.")
+            for problem in results.errors:
+                print(f"orderlint: error: {problem}", file=sys.stderr)
+            return EXIT_ERROR if results.errors else EXIT_CLEAN
+    else:
+        with progress_bar(options.color) as progress:
+            analyzer = Analyzer(settings, jobs=options.jobs, progress=progress)
+            results = analyzer.analyze(paths, stdin)
+        warnings = list(getattr(analyzer, "warnings", ()))
+        diagnostics = run_rules(results, settings)
+        diagnostics = _apply_suppressions_and_baseline(results, diagnostics, settings, options)
     if options.write_baseline is not None:
         from orderlint.cli.baseline import write_baseline
 
@@ -176,8 +218,14 @@ def _execute(options: Options) -> int:
     report = Report(results, tuple(diagnostics), date=date, lang=options.lang,
                     options={"color": bool(color), "show_tasks": options.show_tasks,
                              "tasks_only": options.tasks_only, "quiet": options.quiet,
-                             "statistics": options.statistics, "errors": len(results.errors)})
+                             "statistics": options.statistics, "errors": len(results.errors),
+                             "unsafe_fixes": settings.unsafe_fixes, "fixing": bool(fixing), "fixed": fixed_count})
     text = render(fmt, report)
+    if fixed_stdin is not None:  # ruff's: the fixed script on stdout, the report on stderr
+        sys.stdout.buffer.write(fixed_stdin)
+        sys.stdout.flush()
+        emitted.stderr.append(text.rstrip("\n"))
+        text = ""
     if options.output is not None:
         emitted.files[str(options.output)] = text
     else:

@@ -43,6 +43,7 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity]
     summary: ClassVar[str]
+    fixable: ClassVar[str] = ""  # which fixes it offers: "safe", "unsafe", "safe or unsafe"; "" none
 
     def check(self, script: "ScriptAnalysis") -> Iterable[Finding]:
         """Pipeline-level rules (OL001–OL004) report from the stages themselves."""

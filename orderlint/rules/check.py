@@ -24,9 +24,14 @@ def code_selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -
     return dropped is None or chosen > dropped
 
 
-def run_rules(results: Results, settings: Settings) -> list[Diagnostic]:
+def run_rules(results: Results, settings: Settings, read=None) -> list[Diagnostic]:
+    """`read(path)`: the bytes of a file fixes are computed on (default: the file on disk)."""
+    from orderlint.rules._fix import Sources, read_disk
+
     found: list[Diagnostic] = list(results.diagnostics)
+    texts = Sources(getattr(results, "parsed", {}), read or read_disk)
     for script in results.scripts:
+        script.texts = texts
         for rule in RULES.values():
             for f in rule.check(script):
                 found.append(Diagnostic(f.path, f.line, f.column, f.end_line, f.end_column, rule.code, rule.name,
