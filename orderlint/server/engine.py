@@ -209,7 +209,11 @@ class Project:
 
         analyzer.warnings = []
         try:
-            results = analyzer.analyze([key])
+            if key.exists():
+                results = analyzer.analyze([key])
+            else:  # a new document, not saved yet: read as the command line reads stdin
+                data = analyzer.loader.documents.get(key, b"")
+                results = analyzer.analyze([], stdin=(display_path(key), data))
         except OrderlintError as exc:
             problems.append(str(exc))
             return Unit(key, role)
@@ -217,7 +221,7 @@ class Project:
             problems.append(f"{display_path(key)}: too deeply nested to analyse")
             return Unit(key, role)
         problems.extend(results.errors)
-        findings = run_rules(results, self._neutral())
+        findings = run_rules(results, self._neutral(), read=self._read)
         reads = {key}
         for script in results.scripts:
             reads.update(key_of(p) for p in script.sources)
@@ -242,6 +246,16 @@ class Project:
         findings = parse_diagnostics(loaded) + crlf_diagnostics({loaded.parsed.path: loaded.parsed}, invocations)
         # its users' findings change its line-end finding: it is read again with them
         return Unit(key, role, [], findings, frozenset({key}))
+
+    def _read(self, path: str) -> bytes | None:
+        """The bytes fixes are computed on: the editor's text of an open document, else the file."""
+        text = self.analyzer.loader.documents.get(key_of(path)) if self.analyzer is not None else None
+        if text is not None:
+            return text
+        try:
+            return Path(path).read_bytes()
+        except (OSError, ValueError):
+            return None
 
     def _neutral(self):
         return replace(self.settings, select=(), ignore=(), per_file_ignores={}, severity={})
