@@ -246,3 +246,31 @@ async def test_broken_and_huge_files_never_crash_nor_block_the_server(client: La
         change_doc(client, huge, f"#!/bin/bash\nbin/rails db:migrate:queue\n# {version}\n", version)
     await diagnostics(client, huge, lambda found: "OL201" not in found)
     await diagnostics(client, entry, codes("OL101"))
+
+
+def test_the_benchmark_prints_the_figure():
+    import subprocess
+
+    from conftest import REPO
+
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "server.py"), "--edits", "3"],
+                          capture_output=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "edit → fresh diagnostics: median" in proc.stdout.decode()
+
+
+def test_without_the_extra_the_command_says_what_to_install(tmp_path):
+    import subprocess
+
+    from conftest import REPO
+
+    blocker = tmp_path / "pygls"  # a package that fails to import stands for a missing one
+    blocker.mkdir()
+    (blocker / "__init__.py").write_text("raise ImportError('no pygls', name='pygls')\n")
+    import os
+
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    proc = subprocess.run([sys.executable, "-m", "orderlint", "server"], capture_output=True, timeout=60, env=env,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert "pip install 'orderlint[server]'" in proc.stderr.decode()

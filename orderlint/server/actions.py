@@ -15,6 +15,8 @@ from orderlint.messages import Message, render
 from orderlint.server.engine import key_of
 from orderlint.server.present import Text, directive_place, directive_text, units
 
+PLACE_CURSOR = "orderlint.placeCursor"  # the command that puts the cursor after the directive
+
 
 def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
     start_a, end_a = (a.start.line, a.start.character), (a.end.line, a.end.character)
@@ -48,8 +50,6 @@ def suppress_action(ls, uri: str, version, text: Text, data: bytes, d, diagnosti
     else:
         edit = lsp.TextEdit(range=lsp.Range(at, at), new_text=line + eol)
         if ls.capability("window", "show_document", "support"):
-            from orderlint.server.lsp import PLACE_CURSOR
-
             command = lsp.Command(title=title, command=PLACE_CURSOR,
                                   arguments=[uri, place.row, units(line, ls.encoding)])
     return lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],

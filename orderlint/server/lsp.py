@@ -22,13 +22,13 @@ from pygls.uris import to_fs_path
 from orderlint import __version__
 from orderlint.messages import Context, Message, render
 from orderlint.model import Severity
+from orderlint.server.actions import PLACE_CURSOR, actions
 from orderlint.server.engine import CONFIG_NAMES, MODEL_NAMES, Cancelled, Engine, key_of
-from orderlint.server.present import Text, directive_place, directive_text, hover_markdown, units
+from orderlint.server.present import Text, hover_markdown, units
 
 SEVERITY = {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning,
             Severity.INFO: lsp.DiagnosticSeverity.Information}
 ENCODINGS = {lsp.PositionEncodingKind.Utf8: "utf-8", lsp.PositionEncodingKind.Utf32: "utf-32"}
-PLACE_CURSOR = "orderlint.placeCursor"
 WATCHED = ("**/*.sh", "**/*.bash", "**/.orderlint.toml", "**/pyproject.toml", "**/config/*.yml", "**/Gemfile.lock")
 
 
@@ -357,8 +357,6 @@ def hover(ls: OrderlintServer, params: lsp.HoverParams):
                 lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix], resolve_provider=False))
 @_guard
 def code_action(ls: OrderlintServer, params: lsp.CodeActionParams):
-    from orderlint.server.actions import actions
-
     return actions(ls, params)
 
 
