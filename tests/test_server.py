@@ -274,3 +274,34 @@ def test_without_the_extra_the_command_says_what_to_install(tmp_path):
                           stdin=subprocess.DEVNULL)
     assert proc.returncode == 2
     assert "pip install 'orderlint[server]'" in proc.stderr.decode()
+
+
+SHAPES = {
+    "continued command": ("set -e\ndocker compose exec web \\\n  bin/rails db:migrate || true\n", 3, 3),
+    "inside an if": ("set -e\nif true; then\n    bin/rails db:migrate || true\nfi\n", 3, 4),
+    "heredoc to ssh": ("set -e\nssh app <<EOF\nbin/rails db:migrate || true\nEOF\n", 3, 3),
+    "and-or list over lines": ("set -e\ntrue &&\n  bin/rails db:migrate || true\n", 3, 3),
+    "inside a function": ("set -e\nf() {\n  bin/rails db:migrate || true\n}\nf\n", 3, 4),
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_the_suppression_goes_where_it_covers_the_finding_and_bash_still_reads_the_script(shape, tmp_path):
+    """Checked against the command line's own reading of directives, and against bash -n."""
+    import subprocess
+
+    from orderlint.server.present import directive_place, directive_text
+
+    body, finding_row, expected_line = SHAPES[shape]  # the finding's 0-based row, the directive's line
+    text = "#!/bin/bash\n" + body
+    place = directive_place(text.encode(), finding_row)
+    assert place.row + 1 == expected_line
+    lines = text.splitlines(keepends=True)
+    lines.insert(place.row, place.indent + directive_text("OL201") + "the reason\n")
+    script = project_tree(tmp_path, {"ops/run.sh": "".join(lines).encode()}) / "ops" / "run.sh"
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    proc = subprocess.run([sys.executable, "-m", "orderlint", "--no-cache", "--format", "json", str(script)],
+                          capture_output=True, cwd=script.parent.parent)
+    import json
+
+    assert [d["code"] for d in json.loads(proc.stdout)["diagnostics"] if d["code"] in ("OL201", "OL004")] == []
