@@ -305,3 +305,23 @@ def test_the_suppression_goes_where_it_covers_the_finding_and_bash_still_reads_t
     import json
 
     assert [d["code"] for d in json.loads(proc.stdout)["diagnostics"] if d["code"] in ("OL201", "OL004")] == []
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_deploy_files_get_diagnostics_from_the_editor_text(client: LanguageClient, tmp_path):
+    import shutil
+
+    from conftest import REPO
+
+    root = tmp_path / "app"
+    shutil.copytree(REPO / "fixtures" / "deploy" / "github", root)
+    (root / ".git").mkdir()
+    await start(client, root)
+    workflow = root / ".github" / "workflows" / "deploy.yml"
+    uri = open_doc(client, workflow)
+    found = await diagnostics(client, uri, lambda found: "OL201" in found)
+    assert {d.range.start.line for d in found if d.code == "OL201"} == {20}
+    # unsaved: the step's failure now stops the job
+    text = workflow.read_text()
+    change_doc(client, uri, text.replace("set +e\n", "set -e\n", 1), 2)
+    await diagnostics(client, uri, lambda found: "OL201" not in found)

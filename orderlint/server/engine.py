@@ -121,9 +121,7 @@ class Project:
 
     def _analyzer(self, documents: dict[Path, bytes]):
         if self.analyzer is None:
-            from orderlint.pipeline import Analyzer
-
-            self.analyzer = Analyzer(self.settings)
+            self.analyzer = editor_analyzer(self.settings)
             self.analyzer.loader = DocumentLoader(documents)
         self.analyzer.loader.documents = documents
         return self.analyzer
@@ -134,6 +132,13 @@ class Project:
 
         if self.discovered is None:
             paths = [Path(p) for p in self.settings.paths if Path(p).exists()]
+            if self.settings.origins.get("paths", "default") == "default":
+                # as a bare `orderlint` at the root of a Rails app: its whole deploy surface
+                from orderlint.deploy.surface import rails_app, surface
+
+                app = rails_app(Path.cwd()) or rails_app(self.start)
+                if app is not None:
+                    paths = list(surface(app, self.settings.exclude))
             found = discover(paths, self.settings.exclude) if paths else None
             self.discovered = [key_of(f) for f in (found.files if found else ())]
         files = dict.fromkeys(self.discovered)
@@ -173,7 +178,12 @@ class Project:
         shown = {key: display_path(key) for key in files}
         # entry scripts first: whether a library is sourced decides how it is analysed
         roles: dict[Path, bool] = {}
+        from orderlint.deploy import host_kind
+
         for key in files:
+            if host_kind(key) is not None:
+                roles[key] = False  # a deploy file: an entry, read by its own reader
+                continue
             try:
                 roles[key] = loader.load(key, keep_tree=key in todo).library
             except OrderlintError as exc:
@@ -293,6 +303,26 @@ class Project:
         return Outcome(diagnostics, scripts, dict(versions), list(dict.fromkeys(problems)))
 
 
+def editor_analyzer(settings):
+    """The command line's Analyzer, reading deploy files from the editor's text too."""
+    from orderlint.pipeline import Analyzer
+
+    class EditorAnalyzer(Analyzer):
+        def _load_host(self, path: Path, kind: str) -> LoadedScript:
+            text = self.loader.documents.get(key_of(path))
+            if text is None:
+                return super()._load_host(path, kind)
+            from orderlint.deploy import read_host
+            from orderlint.model import Pos
+            from orderlint.shell.syntax import Script, Seq
+
+            host = read_host(kind, display_path(path), text)
+            self.hosts[real_path(path)] = host
+            return LoadedScript(host.text, real_path(path), False, script=Script(host.text.path, Seq((), Pos(0, 0))))
+
+    return EditorAnalyzer(settings)
+
+
 def find_project_config(path: Path) -> Path | None:
     from orderlint.cli.config import find_config
 
@@ -322,9 +352,10 @@ class Engine:
 
     def accepts(self, key: Path, documents: dict[Path, bytes]) -> bool:
         """A file discovery would take (what the command line checks in a folder), or one of the project's files."""
+        from orderlint.deploy import host_kind
         from orderlint.shell.discover import SHEBANG, SHELL_SUFFIXES
 
-        if key.suffix in SHELL_SUFFIXES:
+        if key.suffix in SHELL_SUFFIXES or host_kind(key) is not None:
             return True
         text = documents.get(key)
         if text is not None and key.suffix == "" and SHEBANG.match(text[:128].lstrip(b"\xef\xbb\xbf")):

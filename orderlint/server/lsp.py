@@ -29,7 +29,9 @@ from orderlint.server.present import Text, hover_markdown, units
 SEVERITY = {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning,
             Severity.INFO: lsp.DiagnosticSeverity.Information}
 ENCODINGS = {lsp.PositionEncodingKind.Utf8: "utf-8", lsp.PositionEncodingKind.Utf32: "utf-32"}
-WATCHED = ("**/*.sh", "**/*.bash", "**/.orderlint.toml", "**/pyproject.toml", "**/config/*.yml", "**/Gemfile.lock")
+WATCHED = ("**/*.sh", "**/*.bash", "**/.orderlint.toml", "**/pyproject.toml", "**/config/*.yml", "**/Gemfile.lock",
+           "**/.github/workflows/*", "**/.gitlab-ci.yml", "**/*compose*.y*ml", "**/Dockerfile*", "**/Procfile*",
+           "**/fly*.toml", "**/render.yaml", "**/app.json", "**/heroku.yml", "**/.kamal/hooks/*")
 
 
 class Worker:
