@@ -23,6 +23,7 @@ class Settings:
     rails_version: str | None = None
     policy: Policy = DEFAULT_POLICY
     deploy_scripts: tuple[str, ...] = ("deploy*",)
+    launchers: tuple[str, ...] = ()  # a project's own commands that run the command after them
     suppressions: bool = True
     fix: bool = False  # apply the safe fixes (`--fix`)
     unsafe_fixes: bool = False  # also offer and apply the unsafe ones (`--unsafe-fixes`)

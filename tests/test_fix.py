@@ -151,8 +151,11 @@ def test_errexit_fix_keeps_crlf(tmp_path):
 def test_stdin_fix_prints_the_fixed_script(tmp_path):
     root = project_tree(tmp_path, {})
     script = b"#!/usr/bin/env bash\nset -e\nbin/rails db:migrate || true\n"
-    proc = run_cli("-", "--stdin-filename", "ops/deploy.sh", "--fix", "--no-cache", cwd=root, input=script)
+    proc = run_cli("-", "--stdin-filename", "ops/migrate.sh", "--fix", "--no-cache", cwd=root, input=script)
     assert proc.stdout == b"#!/usr/bin/env bash\nset -e\nbin/rails db:migrate || exit 1\n"
+    assert "[*] 1 fixed." in proc.stderr.decode() and "All checks passed!" in proc.stderr.decode()
+    diff = run_cli("-", "--stdin-filename", "ops/migrate.sh", "--diff", "--no-cache", cwd=root, input=script)
+    assert diff.returncode == 1 and b"+bin/rails db:migrate || exit 1\n" in diff.stdout
 
 
 def test_json_and_sarif_carry_the_fixes(tmp_path):
@@ -191,3 +194,32 @@ def test_rules_say_whether_they_fix():
     for code, rule in RULES.items():
         assert ("## Fix safety" in rule.docs()) == bool(rule.fixable), code
         assert rule.fixable in ("", "safe", "unsafe", "safe or unsafe"), code
+
+
+def test_no_scoped_fix_when_a_peer_database_would_lose_its_migration(tmp_path):
+    yml = (b"production:\n  primary:\n    adapter: postgresql\n    database: shop\n"
+           b"  analytics:\n    adapter: postgresql\n    database: shop_analytics\n")
+    root = project_tree(tmp_path, {"config/database.yml": yml, "ops/migrate.sh":
+                                   b"#!/usr/bin/env bash\nset -euo pipefail\nexport RAILS_ENV=production\n"
+                                   b"bin/rails db:migrate\n"})
+    report = json.loads(run_cli("ops", "--format", "json", "--unsafe-fixes", "--no-cache", cwd=root).stdout)
+    found = [d for d in report["diagnostics"] if d["code"] == "OL501"]
+    assert found and all("fix" not in d for d in found)
+
+
+def test_fix_with_several_jobs_gives_the_same_files(tmp_path):
+    one = copy_tree("ol201", tmp_path / "one")
+    two = copy_tree("ol201", tmp_path / "two")
+    run_cli("ops", "--fix", "--unsafe-fixes", "--no-cache", cwd=one)
+    run_cli("ops", "--fix", "--unsafe-fixes", "--no-cache", "--jobs", "2", cwd=two)
+    assert snapshot(one) == snapshot(two)
+
+
+def test_no_fix_in_a_deploy_file(tmp_path):
+    root = tmp_path / "app"
+    shutil.copytree(REPO / "fixtures" / "deploy" / "github", root)
+    (root / ".git").mkdir(exist_ok=True)
+    report = json.loads(run_cli("--format", "json", "--unsafe-fixes", "--no-cache", cwd=root).stdout)
+    in_yaml = [d for d in report["diagnostics"] if d["path"].endswith(".yml")]
+    assert {d["code"] for d in in_yaml} >= {"OL201", "OL202"}
+    assert all("fix" not in d for d in in_yaml)

@@ -8,6 +8,54 @@ from pathlib import Path
 
 from orderlint.model import OrderlintError
 
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def finish_fixes(outcome, analyzer, options, stdin):
+    """After the rounds. With --diff or --fix-only: print what was done, return the exit code.
+    Else write the fixed files and return what the report shows: (results, diagnostics,
+    warnings, how many findings were fixed, the fixed stdin or None)."""
+    import sys
+
+    results = outcome.results
+    warnings = list(getattr(analyzer, "warnings", ())) + rejected_lines(outcome)
+
+    def say_warnings() -> None:
+        for line in dict.fromkeys(warnings):
+            print(f"orderlint: warning: {line}", file=sys.stderr)
+
+    def say_errors() -> None:
+        for problem in results.errors:
+            print(f"orderlint: error: {problem}", file=sys.stderr)
+
+    if options.diff:
+        say_warnings()
+        sys.stdout.write(unified_diff(outcome))
+        changed = len(outcome.changed)
+        if not options.quiet:
+            print(f"{_plural(changed, 'file', 'files')} would be changed by "
+                  f"{_plural(len(outcome.fixed), 'fix', 'fixes')}." if changed else "No fix to apply.", file=sys.stderr)
+        say_errors()
+        return EXIT_ERROR if results.errors else (EXIT_FINDINGS if changed else EXIT_CLEAN)
+    fixed_stdin = write_fixed(outcome, stdin[0] if stdin else None)
+    if stdin is not None and fixed_stdin is None:
+        fixed_stdin = stdin[1]  # nothing fixed: the script as it came
+    if options.fix_only:
+        say_warnings()
+        if fixed_stdin is not None:
+            sys.stdout.buffer.write(fixed_stdin)
+            sys.stdout.flush()
+        elif not options.quiet:
+            count = len(outcome.fixed)
+            print(f"Fixed {_plural(count, 'finding', 'findings')}." if count else "No fix to apply.")
+        say_errors()
+        return EXIT_ERROR if results.errors else EXIT_CLEAN
+    return results, outcome.diagnostics, warnings, len(outcome.fixed), fixed_stdin
+
 
 def run_fixes(settings, options, paths, stdin, progress, apply_filters):
     """The fix rounds over the run's files; `apply_filters(results, diagnostics)` applies the
@@ -75,9 +123,13 @@ def write_fixed(outcome, stdin_name: str | None) -> bytes | None:
 
 
 def rejected_lines(outcome) -> list[str]:
-    """One warning per fix set aside: it did not do what its rule meant."""
+    """One warning per fix set aside. One that would make another rule report (a queue task made
+    non-blocking no longer guarantees what ran before the seed) is left to be fixed by hand; one
+    that keeps its own finding or breaks the script is a bug of the rule's fix."""
     out = []
     for d, why in outcome.rejected:
-        out.append(f"fix of {d.code} at {d.path}:{d.line}:{d.column} not applied: {why}; "
-                   f"this is a bug in orderlint's {d.code} fix, please report it")
+        line = f"fix of {d.code} at {d.path}:{d.line}:{d.column} not applied: {why}"
+        if why.id != "autofix.rejected-new":
+            line += f"; this is a bug in orderlint's {d.code} fix, please report it"
+        out.append(line)
     return out

@@ -180,39 +180,15 @@ def _execute(options: Options) -> int:
 
     fixed_count, fixed_stdin = 0, None
     if fixing:
-        from orderlint.cli.fix import rejected_lines, run_fixes, unified_diff, write_fixed
+        from orderlint.cli.fix import finish_fixes, run_fixes
 
         with progress_bar(options.color) as progress:
             outcome, analyzer = run_fixes(settings, options, paths, stdin, progress,
                                           lambda r, d: _apply_suppressions_and_baseline(r, d, settings, options))
-        results, diagnostics = outcome.results, outcome.diagnostics
-        warnings = list(getattr(analyzer, "warnings", ())) + rejected_lines(outcome)
-        if options.diff:
-            for line in dict.fromkeys(warnings):
-                print(f"orderlint: warning: {line}", file=sys.stderr)
-            sys.stdout.write(unified_diff(outcome))
-            changed = len(outcome.changed)
-            if not options.quiet:
-                print(f"{changed} file{'s' if changed != 1 else ''} would be changed by {len(outcome.fixed)} fix"
-                      f"{'es' if len(outcome.fixed) != 1 else ''}." if changed else "No fix to apply.",
-                      file=sys.stderr)
-            return EXIT_ERROR if results.errors else (EXIT_FINDINGS if changed else EXIT_CLEAN)
-        fixed_stdin = write_fixed(outcome, stdin[0] if stdin else None)
-        if stdin is not None and fixed_stdin is None:
-            fixed_stdin = stdin[1]
-        fixed_count = len(outcome.fixed)
-        if options.fix_only:
-            for line in dict.fromkeys(warnings):
-                print(f"orderlint: warning: {line}", file=sys.stderr)
-            if fixed_stdin is not None:
-                sys.stdout.buffer.write(fixed_stdin)
-                sys.stdout.flush()
-            elif not options.quiet:
-                print(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}." if fixed_count else
-                      "No fix to apply.")
-            for problem in results.errors:
-                print(f"orderlint: error: {problem}", file=sys.stderr)
-            return EXIT_ERROR if results.errors else EXIT_CLEAN
+        done = finish_fixes(outcome, analyzer, options, stdin)
+        if isinstance(done, int):  # --diff, --fix-only: printed, nothing to report
+            return done
+        results, diagnostics, warnings, fixed_count, fixed_stdin = done
     else:
         with progress_bar(options.color) as progress:
             analyzer = Analyzer(settings, jobs=options.jobs, progress=progress)
@@ -234,11 +210,11 @@ def _execute(options: Options) -> int:
                              "statistics": options.statistics, "errors": len(results.errors),
                              "unsafe_fixes": settings.unsafe_fixes, "fixing": bool(fixing), "fixed": fixed_count})
     text = render(fmt, report)
+    report_on_stderr = ""
     if fixed_stdin is not None:  # ruff's: the fixed script on stdout, the report on stderr
         sys.stdout.buffer.write(fixed_stdin)
         sys.stdout.flush()
-        emitted.stderr.append(text.rstrip("\n"))
-        text = ""
+        report_on_stderr, text = text.rstrip("\n"), ""
     if options.output is not None:
         emitted.files[str(options.output)] = text
     else:
@@ -256,6 +232,7 @@ def _execute(options: Options) -> int:
         shown = ", ".join(str(p) for p in paths[:3]) + (", …" if len(paths) > 3 else "")
         warnings.append(NO_SCRIPT.format(paths=shown or "the given paths"))
     emitted.stderr = [f"orderlint: warning: {w}" for w in dict.fromkeys(warnings)]
+    emitted.stderr += [report_on_stderr] if report_on_stderr else []
     emitted.stderr += [f"orderlint: error: {problem}" for problem in results.errors]
     if results.errors:
         emitted.code = EXIT_ERROR

@@ -25,6 +25,7 @@ class Outcome:
     rejected: list[tuple[Diagnostic, Message]] = field(default_factory=list)  # fixes set aside, and why
     results: object = None  # the analysis of the fixed text
     diagnostics: list[Diagnostic] = field(default_factory=list)  # its findings
+    first: list[Diagnostic] = field(default_factory=list)  # the findings before any fix
 
     @property
     def changed(self) -> dict[str, bytes]:
@@ -35,8 +36,18 @@ def applicable(d: Diagnostic, unsafe: bool) -> bool:
     return d.fix is not None and (d.fix.safe or unsafe)
 
 
-def _key(d: Diagnostic) -> tuple:
-    return (d.path, d.code, d.fix.message if d.fix else None, tuple(e.text for e in d.fix.edits) if d.fix else ())
+CONTEXT = 80  # bytes around an edit that tell one fix from the same fix elsewhere in the file
+
+
+def _key(d: Diagnostic, current: Callable[[str], bytes | None]) -> tuple:
+    """A fix by what it does and where, in words that survive the edits of later rounds."""
+    if d.fix is None:
+        return (d.path, d.code)
+    around = []
+    for e in d.fix.edits:
+        data = current(e.path) or b""
+        around.append((e.path, data[max(0, e.start_byte - CONTEXT):e.end_byte + CONTEXT], e.text))
+    return (d.path, d.code, d.fix.message, tuple(around))
 
 
 def fix_rounds(analyze: Callable, read: Callable[[str], bytes | None], unsafe: bool) -> Outcome:
@@ -53,10 +64,11 @@ def fix_rounds(analyze: Callable, read: Callable[[str], bytes | None], unsafe: b
         return outcome.texts[path]
 
     results, diagnostics = analyze({})
+    outcome.first = diagnostics
     analyses = 1
     set_aside: set[tuple] = set()
     while analyses < MAX_ANALYSES:
-        candidates = [d for d in diagnostics if applicable(d, unsafe) and _key(d) not in set_aside]
+        candidates = [d for d in diagnostics if applicable(d, unsafe) and _key(d, current) not in set_aside]
         chosen = non_conflicting([d.fix for d in candidates])
         if not chosen:
             break
@@ -78,7 +90,7 @@ def fix_rounds(analyze: Callable, read: Callable[[str], bytes | None], unsafe: b
             if len(batch) == 1:
                 for d in candidates:
                     if d.fix == batch[0]:
-                        set_aside.add(_key(d))
+                        set_aside.add(_key(d, current))
                         outcome.rejected.append((d, why))
                         break
             if analyses >= MAX_ANALYSES:

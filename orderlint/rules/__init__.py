@@ -44,6 +44,7 @@ class Rule:
     severity: ClassVar[Severity]
     summary: ClassVar[str]
     fixable: ClassVar[str] = ""  # which fixes it offers: "safe", "unsafe", "safe or unsafe"; "" none
+    once_per_script: ClassVar[bool] = False  # one finding a script, placed at the first task concerned
 
     def check(self, script: "ScriptAnalysis") -> Iterable[Finding]:
         """Pipeline-level rules (OL001–OL004) report from the stages themselves."""

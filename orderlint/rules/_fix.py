@@ -8,12 +8,13 @@ fixed files.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from orderlint.messages import Message
 from orderlint.model import Applicability, Edit, Fix
-from orderlint.shell.parse import normalize, split_binary
+from orderlint.shell.parse import ParsedFile, normalize, split_binary
 from orderlint.shell.source import PLAIN, Site, Source
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ def read_disk(path: str) -> bytes | None:
 
 class Sources:
     """The files of one run, read again as bytes the first time a fix needs one. A file whose
-    bytes no longer match the text the analysis read gets no fix."""
+    bytes no longer match the text the analysis read gets no fix, nor does a deploy file whose
+    shell sits in YAML, JSON or a Dockerfile (fixes are made in shell scripts only)."""
 
     def __init__(self, parsed: dict, read: Callable[[str], bytes | None] = read_disk) -> None:
         self.parsed = parsed
@@ -43,6 +45,9 @@ class Sources:
             return self._cache[path]
         found = None
         pf = self.parsed.get(path)
+        if pf is not None and type(pf) is not ParsedFile:
+            self._cache[path] = None  # a deploy file (YAML, Dockerfile…): its shell is quoted its own way
+            return None
         raw = self.read(path)
         if pf is not None:
             text = pf.data
@@ -137,3 +142,16 @@ def delete_line(site: Site, stmt: tuple[int, int]) -> Edit | None:
     if end == eol and start > 0:  # the last line: take the line end before it instead
         start -= 1
     return src.edit(start, end, "")
+
+
+ERREXIT = re.compile(rb"^[ \t]*set[ \t]+(?:[-+][A-Za-z]*[ \t]+)*(?:-[A-Za-z]*e[A-Za-z]*|-o[ \t]+errexit)\b", re.M)
+
+
+def errexit_written(script: "ScriptAnalysis") -> bool:
+    """Whether the entry script turns errexit on anywhere (`set -e`, `set -o errexit`, `bash -e`
+    shebang): where it does not, a fix must stop the script itself (`|| exit 1`)."""
+    src = source_of(script, script.path)
+    if src is None:
+        return False
+    first = src.data.split(b"\n", 1)[0]
+    return bool(ERREXIT.search(src.data)) or first.startswith(b"#!") and re.search(rb"\s-[A-Za-z]*e", first) is not None

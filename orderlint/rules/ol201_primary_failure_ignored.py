@@ -1,9 +1,11 @@
+import re
+
 from orderlint.messages import Message
 from orderlint.flow import SILENT, WARNS
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule
 from orderlint.rules._failure import changes_database, falls_back, verifies_a_migration
-from orderlint.rules._fix import SAFE, UNSAFE, make, replace, site_of, source_of
+from orderlint.rules._fix import SAFE, UNSAFE, append_handler, errexit_written, make, replace, site_of, source_of
 
 
 class PrimaryFailureIgnored(Rule):
@@ -24,7 +26,8 @@ class PrimaryFailureIgnored(Rule):
 
     ## Fix safety
     Fixable where the cause is certain. `heroku run` gets `--exit-code`; `|| true` (or `|| :`)
-    after the task becomes `|| exit 1`; `local out=$(…)` is split into `local out; out=$(…)`.
+    after the task becomes `|| exit 1`; `local out=$(…)` is split into `local out; out=$(…)`
+    (with `|| exit 1` where the script never enables errexit).
     These are safe: the script does what it did whenever the task succeeds. Where the
     script never enables errexit, the fix adds `set -e` after the shebang: unsafe, since
     every other command that fails then stops the script too (`--unsafe-fixes`).
@@ -89,7 +92,11 @@ def fix(script, inv):
         words = site.words()
         for (_, _, first), (_, end, second) in zip(words, words[1:]):
             if first == "heroku" and second == "run":
-                return make([replace(site, (end, end), " --exit-code")], SAFE, Message("OL201.fix-exit-code"))
+                edits = [replace(site, (end, end), " --exit-code")]
+                if not errexit_written(script):  # nothing would stop the script on the status now seen
+                    stmt = site.statement()
+                    edits.append(append_handler(site, stmt, "exit 1") if stmt else None)
+                return make(edits, SAFE, Message("OL201.fix-exit-code"))
         return None
     if why == "flow.or-discards":
         right = site.or_discard()
@@ -100,9 +107,14 @@ def fix(script, inv):
             return None
         span, builtin, name, assignment = found
         text = f"{builtin} {name}; {site.source.text(*assignment)}"
+        if not errexit_written(script):
+            text += " || exit 1"
         return make([replace(site, span, text)], SAFE, Message("OL201.fix-declare-then-assign", builtin=builtin,
                                                                 name=name))
     return None
+
+
+ERREXIT_OFF = re.compile(rb"\bset[ \t]+(?:[-+][A-Za-z]*[ \t]+)*(?:\+[A-Za-z]*e|\+o[ \t]+errexit)")
 
 
 def _errexit(script, inv):
@@ -110,8 +122,8 @@ def _errexit(script, inv):
     if script.role != "entry":
         return None
     src = source_of(script, script.path)
-    if src is None or src.tree.root_node.has_error:
-        return None
+    if src is None or src.tree.root_node.has_error or ERREXIT_OFF.search(src.data):
+        return None  # a `set +e` further down would turn it off again
     at = src.line_bounds(0)[1] + 1 if src.data.startswith(b"#!") else 0
     if at > len(src.data):  # a shebang alone, without a line end
         return make([src.edit(len(src.data), len(src.data), "\nset -e")], UNSAFE, Message("OL201.fix-errexit"))

@@ -47,6 +47,7 @@ class MissingPendingCheck(Rule):
     severity = Severity.WARNING
     summary = "a deploy script migrates the primary database and never checks for pending migrations"
     fixable = "unsafe"
+    once_per_script = True
 
     def check(self, script):
         if script.role != "entry" or not script.is_deploy():

@@ -278,3 +278,30 @@ def _standalone(node) -> bool:
         return False
     following = parent.children[index + 1] if index + 1 < parent.child_count else None
     return following is None or following.type != "&"
+
+
+BODIES = ("compound_statement", "do_group", "else_clause", "subshell")
+
+
+def empty_bodies(data: bytes) -> int:
+    """How many `{ }`, `do done`, `then`, `else` bodies hold no command: bash refuses them
+    (`syntax error near unexpected token`), tree-sitter does not."""
+    count = 0
+    stack = [parse_tree(data).root_node]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type in BODIES:
+            if not any(c.is_named and c.type != "comment" for c in node.children):
+                count += 1
+        elif node.type in ("if_statement", "elif_clause"):
+            after_then, found = False, False
+            for c in node.children:
+                if c.type == "then":
+                    after_then = True
+                elif after_then and c.type in ("elif_clause", "else_clause", "fi"):
+                    break
+                elif after_then and c.is_named and c.type != "comment":
+                    found = True
+            count += 0 if found else 1
+    return count
