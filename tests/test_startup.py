@@ -96,3 +96,8 @@ def test_the_benchmark_prints_orderlint_beside_shellcheck():
         assert f"\n{case:<20} orderlint" in out and f"\n{case:<20} shellcheck" in out
     assert "target version: under 60 ms" in out and "target one script: under 100 ms" in out
     assert "python -X importtime" in out and "orderlint.shell.syntax" in out
+
+
+def test_a_run_never_imports_the_language_server(app):
+    modules = imported("ops", "--no-cache", cwd=app)
+    assert not loaded(modules, ("orderlint.server", "pygls", "lsprotocol", "cattrs"))

@@ -19,7 +19,7 @@ FORMATS = ("text", "json", "github", "sarif", "markdown")
 LANGS = ("en", "fr")
 LEVELS = ("info", "warning", "error")
 COLORS = ("auto", "always", "never")
-COMMANDS = ("rules", "rule", "tasks")
+COMMANDS = ("rules", "rule", "tasks", "server")
 STATISTICS_FORMATS = ("text", "json")
 
 DESCRIPTION = """\
@@ -33,6 +33,7 @@ Commands:
   orderlint tasks [PATHS]   each script's database tasks, in the order they run
   orderlint rules           the rule catalog
   orderlint rule OL201      what a rule checks, why, and how to fix it
+  orderlint server          the language server for editors (stdio; pip install 'orderlint[server]')
 
 Exit codes: 0 no finding at or above --fail-level, 1 findings, 2 usage, configuration or input
 error, 3 internal error."""
@@ -344,6 +345,10 @@ def run(args: list[str]) -> int:
         return explain_rule(args[1:])
     if first == "tasks":
         return check(args[1:], "tasks")
+    if first == "server":
+        from orderlint.server import main as serve
+
+        return serve(args[1:])
     return check(args)
 
 
