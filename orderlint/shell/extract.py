@@ -220,7 +220,7 @@ class _Builder:
                 left = self.statement(parts[0], depth + 1)
                 right = self.statement(parts[2], depth + 1)
                 if left is not None and right is not None:
-                    return AndOr(left, parts[1].type, right, start)
+                    return _and_or(left, parts[1].type, right, start)
             return self.block(node.children, start, depth)
         if kind == "negated_command":
             inner = [c for c in node.named_children if c.type in STATEMENT_TYPES]
@@ -263,22 +263,8 @@ class _Builder:
         return None
 
     def pipeline(self, stage_nodes: list, start: Pos, depth: int) -> Node | None:
-        """The stages of a pipeline. tree-sitter-bash reads `a | b | c || d` as a pipeline whose
-        last stage is the list `b | c || d`; bash binds `|` tighter: `(a | b | c) || d`."""
-        last = stage_nodes[-1] if stage_nodes else None
-        if last is not None and last.type == "list" and depth <= MAX_DEPTH:
-            parts = [c for c in last.children if c.type in STATEMENT_TYPES or c.type in ("&&", "||")]
-            if len(parts) == 3 and parts[1].type in ("&&", "||"):
-                inner = parts[0]
-                head = stage_nodes[:-1] + ([c for c in inner.named_children if c.type in STATEMENT_TYPES]
-                                           if inner.type == "pipeline" else [inner])
-                left = self.pipeline(head, start, depth + 1)
-                right = self.statement(parts[2], depth + 1)
-                if left is not None and right is not None:
-                    return AndOr(left, parts[1].type, right, start)
         stages = [self.statement(c, depth + 1) for c in stage_nodes]
-        stages = [s for s in stages if s is not None]
-        return Pipeline(tuple(stages), start) if len(stages) > 1 else (stages[0] if stages else None)
+        return _pipeline([s for s in stages if s is not None], start)
 
     # -- inert statements ------------------------------------------------------------------
     def inert(self, node, depth: int) -> Inert | None:
@@ -583,6 +569,34 @@ def _may_fail(node, data: bytes, depth: int) -> bool:
         body = node.child_by_field_name("body")
         return body is not None and _may_fail(body, data, depth + 1)
     return True  # a test, a negation: either way
+
+
+def _pipeline(stages: list, start: Pos) -> Node | None:
+    """The pipeline bash reads. Its stages are commands, groups, subshells and compound commands;
+    a stage that is a list, a pipeline or a negation is tree-sitter-bash's misreading (`a | b | c
+    || d` as `a | (b | c || d)`, `a || b 2>&1 | c` as `(a || b 2>&1) | c`, `! a | b` as `(! a) |
+    b`), and bash binds `|` tighter than `&&`/`||`, with `!` over the whole pipeline."""
+    flat: list = []
+    for stage in stages:
+        flat.extend(stage.stages if isinstance(stage, Pipeline) else (stage,))
+    if len(flat) < 2:
+        return flat[0] if flat else None
+    first, last = flat[0], flat[-1]
+    if isinstance(last, AndOr):  # `a | b || c`: `(a | b) || c`
+        return _and_or(_pipeline([*flat[:-1], last.left], start), last.op, last.right, start)
+    if isinstance(first, AndOr):  # `a || b | c`: `a || (b | c)`
+        return _and_or(first.left, first.op, _pipeline([first.right, *flat[1:]], start), start)
+    if isinstance(first, Not):  # `! a | b`: `! (a | b)`
+        return Not(_pipeline([first.body, *flat[1:]], start), start)
+    return Pipeline(tuple(flat), start)
+
+
+def _and_or(left: Node, op: str, right: Node | None, start: Pos) -> Node:
+    """`&&` and `||` bind equally, from the left: a list on the right of one (tree-sitter-bash's
+    reading of a pipeline stage that was a list) is `(left op right.left) right.op right.right`."""
+    if isinstance(right, AndOr):
+        return _and_or(_and_or(left, op, right.left, start), right.op, right.right, start)
+    return AndOr(left, op, right, start)
 
 
 def _text(data: bytes, node) -> str:

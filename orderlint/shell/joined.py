@@ -5,19 +5,23 @@ tree-sitter-bash 0.25 (grammar since "do not nest repeated pipeline statements")
 one as a declared conflict. After a pipeline of three or more stages, the reading where the
 last stages start such a list has no line end it can accept, so the newline is skipped as
 whitespace: the first words of the next line become arguments of the pipeline's last command,
-and once that line reaches `&&` or `||` the joined reading parses without any error and wins.
+and once that line reaches `&&` or `||` (or a redirection: the stage is then a redirected
+pipeline) the joined reading parses without any error and wins.
 
     a | b | c            (pipeline a (list (pipeline b (command c d)) e))
     d || e               bash runs `a | b | c`, then `d || e`
 
 Bash never lets an unescaped newline stand between the words of a simple command, so the loss
-shows as a newline inside a command node. `repair` finds them (only under a `list` that is a
-pipeline stage, the one shape that produces them), writes `;` in place of the first blank after
+shows as a newline inside a command node. `repair` finds them (only under a pipeline stage that is
+a `list` or a redirected pipeline or list, the shapes that produce them), writes `;` in place of the first blank after
 the command's last word (the same byte count, so every byte offset stays that of the file),
 parses again, and when the `;` took the place of the newline itself, edits the new tree back so
 that every node has its row and column in the file. A tree that still joins statements after a
 few rounds, or that the `;` makes unparsable, is kept as it was and its rows are returned: the
 caller reports them (OL001) rather than lose a command silently.
+
+One more shape has no repair of the same length: `! { a; b; }` is read as the command `{ a`
+negated, then `b`, then a command `}`. Its rows are returned too (`misread`).
 
 The pipeline-with-a-list shape itself (`a | b | c || e` read as `a | (b | c || e)`) is set right
 where the syntax is built (`extract`); no line is lost there.
@@ -31,9 +35,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import tree_sitter
 
-# Nodes of one simple command: a newline between two of their children ends the statement.
-SIMPLE = frozenset({"command", "declaration_command", "unset_command", "variable_assignments"})
-QUERY = "(pipeline (list) @stage)"
+# Nodes of one simple command or redirection: a newline between two of their children ends the statement.
+SIMPLE = frozenset({"command", "declaration_command", "unset_command", "variable_assignments", "file_redirect",
+                    "herestring_redirect"})
+QUERY = """
+(pipeline (list) @stage)
+(pipeline (redirected_statement body: [(pipeline) (list)]) @stage)
+(negated_command (command name: (command_name) @name))
+"""
 MAX_ROUNDS = 4
 
 
@@ -44,15 +53,18 @@ def _query(language: "tree_sitter.Language") -> "tree_sitter.Query":
     return tree_sitter.Query(language, QUERY)
 
 
-def repair(parser: "tree_sitter.Parser", data: bytes) -> "tuple[tree_sitter.Tree, tuple[int, ...]]":
-    """The tree of `data` with joined statements put apart, and the 0-based rows of any line
-    end still lost in it."""
+Misread = tuple[tuple[int, str], ...]  # (0-based row, "joined" | "negated-group")
+
+
+def repair(parser: "tree_sitter.Parser", data: bytes) -> "tuple[tree_sitter.Tree, Misread]":
+    """The tree of `data` with joined statements put apart, and where it is still wrong: the
+    0-based rows of any line end still lost in it, and of each `! { … }`."""
     tree = parser.parse(data)
-    if b"|" not in data or (b"&&" not in data and b"||" not in data):
-        return tree, ()
+    if b"|" not in data:
+        return tree, misread(parser, tree, data) if b"!" in data else ()
     found = joins(parser, tree, data)
     if not found:
-        return tree, ()
+        return tree, misread(parser, tree, data) if b"!" in data else ()
     original, text = tree, data
     newlines: list[int] = []  # offsets where `;` replaced the newline itself
     for _ in range(MAX_ROUNDS):
@@ -70,22 +82,33 @@ def repair(parser: "tree_sitter.Parser", data: bytes) -> "tuple[tree_sitter.Tree
         if not found:
             break
     if found or (tree.root_node.has_error and not original.root_node.has_error):
-        rows = {data.count(b"\n", 0, at) for _, at in joins(parser, original, data)}
-        return original, tuple(sorted(rows))
+        rows = {(data.count(b"\n", 0, at), "joined") for _, at in joins(parser, original, data)}
+        return original, tuple(sorted(rows | set(misread(parser, original, data))))
     for at in sorted(newlines, reverse=True):  # each edit leaves the positions before it alone
         row = text.count(b"\n", 0, at)
         col = at - (text.rfind(b"\n", 0, at) + 1)
         tree.edit(start_byte=at, old_end_byte=at + 1, new_end_byte=at + 1, start_point=(row, col),
                   old_end_point=(row, col + 1), new_end_point=(row + 1, 0))
-    return tree, ()
+    return tree, misread(parser, tree, text) if b"!" in data else ()
+
+
+def misread(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree", data: bytes) -> Misread:
+    """The rows of each `! { … }`, which the grammar reads as a command named `{`."""
+    names = _captures(parser, tree).get("name", ())
+    return tuple(sorted({(n.start_point[0], "negated-group") for n in names
+                         if data[n.start_byte:n.end_byte] == b"{"}))
+
+
+def _captures(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree") -> dict:
+    import tree_sitter
+
+    return tree_sitter.QueryCursor(_query(parser.language)).captures(tree.root_node)
 
 
 def joins(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree", data: bytes) -> list[tuple[int | None, int]]:
     """Each newline that a simple command swallowed: (the offset where a `;` ends the command
     before it, or None when there is no blank to put it in; the newline's offset)."""
-    import tree_sitter
-
-    stages = tree_sitter.QueryCursor(_query(parser.language)).captures(tree.root_node).get("stage", ())
+    stages = _captures(parser, tree).get("stage", ())
     out: list[tuple[int | None, int]] = []
     seen: set[int] = set()
     for stage in stages:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from orderlint.model import Pos
-from orderlint.shell.joined import repair
+from orderlint.shell.joined import Misread, repair
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -63,9 +63,8 @@ def parse_tree(data: bytes) -> "tree_sitter.Tree":
     return parse_checked(data)[0]
 
 
-def parse_checked(data: bytes) -> "tuple[tree_sitter.Tree, tuple[int, ...]]":
-    """The tree of `data`, and the 0-based rows where statements stay joined in it (a tree that
-    could not be repaired: OL001)."""
+def parse_checked(data: bytes) -> "tuple[tree_sitter.Tree, Misread]":
+    """The tree of `data`, and the 0-based rows where it is still wrong, with why (OL001)."""
     return repair(_parser(), data)
 
 
@@ -77,7 +76,7 @@ class ParsedFile:
     """
 
     __slots__ = ("path", "_data", "_packed", "_tree", "error_rows", "_line_starts", "binary_from", "ascii",
-                 "names_orderlint", "crlf_rows", "joined_rows")
+                 "names_orderlint", "crlf_rows", "misread_rows")
 
     def __init__(self, path: str, data: bytes, tree: "tree_sitter.Tree | None",
                  error_rows: tuple[tuple[int, int], ...], starts: "array[int] | None" = None,
@@ -92,7 +91,7 @@ class ParsedFile:
         self.ascii = data.isascii()  # byte columns are character columns
         self.names_orderlint = NAMES_ORDERLINT.search(data) is not None  # may hold suppression directives
         self.crlf_rows: tuple[int, ...] = ()  # 0-based rows that ended in CR LF before `normalize` (OL005)
-        self.joined_rows: tuple[int, ...] = ()  # 0-based rows whose line end the parser lost (OL001)
+        self.misread_rows: Misread = ()  # (0-based row, why) where the tree is wrong (OL001)
 
     @property
     def data(self) -> bytes:
@@ -206,8 +205,8 @@ def crlf_rows(raw: bytes) -> tuple[int, ...]:
 
 def parse_file(path: str, raw: bytes) -> ParsedFile:
     data, binary_from = split_binary(normalize(raw))
-    tree, joined = parse_checked(data)
+    tree, misread = parse_checked(data)
     parsed = ParsedFile(path, data, tree, error_regions(tree), None, binary_from)
-    parsed.joined_rows = joined
+    parsed.misread_rows = misread
     parsed.crlf_rows = crlf_rows(raw[:len(raw) if binary_from is None else raw.find(b"\0")])
     return parsed
