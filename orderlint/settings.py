@@ -23,6 +23,7 @@ class Settings:
     rails_version: str | None = None
     policy: Policy = DEFAULT_POLICY
     deploy_scripts: tuple[str, ...] = ("deploy*",)
+    launchers: tuple[str, ...] = ()  # a project's own commands that run the command after them
     suppressions: bool = True
     config_file: str | None = None
     origins: dict[str, str] = field(default_factory=dict)  # key -> where its value came from
