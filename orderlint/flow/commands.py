@@ -158,15 +158,17 @@ class Commands:
             flows = self.read_heredoc(node, args, st)
             if flows is not None:
                 return flows
-        if name in MESSAGE_COMMANDS or (node.redirects_stderr_or_out and name not in ("cat",)):
+        if name in MESSAGE_COMMANDS:
             return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
         launch = classify(words, self.herestring_script(node.stdin, st) or node.stdin or st.stdin, self.launchers)
         if prefix_env:
             launch = replace(launch, env={**prefix_env, **launch.env})
-        if launch.rails is not None:
+        if launch.rails is not None:  # `bin/rails db:migrate >&2` runs the task all the same
             return self.rails(node, launch, launch.rails, st)
         if launch.shell is not None:
             return self.shell(node, launch, launch.shell, st)
+        if node.redirects_stderr_or_out and name not in ("cat",):  # a message of its own: `printf … >&2`
+            return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
         if launch.via and launch.words and not launch.remote and all(v in ("time", "nice", "nohup", "env")
                                                                        for v in launch.via):
             return self.simple(node, launch.words, st, {**prefix_env, **launch.env})
