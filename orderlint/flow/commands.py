@@ -97,6 +97,8 @@ class Commands:
             return [Flow("normal", self.trap(args, st, node), False)]
         if name in ("exit", "return"):
             code = args[0].literal if args else None
+            if self.after_success is node and (not args or _is_status(args[0])):
+                code = "0"  # the status of the command before, which succeeded
             saved = self._status_word(args[0], st) if args and code is None else None
             if saved is not None:
                 # `return $rc`, `exit $?`: the status saved earlier; inside the handler of that
@@ -113,7 +115,7 @@ class Commands:
             else:
                 ok, bad = (st, None) if code.strip() == "0" else (None, st)
             command = f"{name}{' ' + args[0].raw if args else ''}"
-            if name == "exit" and code is not None and code.strip() == "0" and st.handling:
+            if name == "exit" and code is not None and code.strip() == "0" and st.handling:  # `|| { echo …; exit; }`
                 self.fate(st.handling, SILENT, Message("flow.stops-with-success", command=command,
                                                        where=self.loc(words[0].path, _line(node.start))),
                           fix=Message("fix.exit-1"))
@@ -190,3 +192,8 @@ class Commands:
         if launch.masks_status:
             flows = flows[:1]
         return flows
+
+
+def _is_status(word) -> bool:
+    """`$?`, `"$?"`, `${?}`: the status of the command before."""
+    return len(word.parts) == 1 and word.parts[0].kind == "param" and word.parts[0].text == "?"
