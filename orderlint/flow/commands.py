@@ -15,7 +15,7 @@ from orderlint.shell.launch import classify
 from orderlint.flow.inert import MESSAGE_COMMANDS
 from orderlint.flow.nodes import _line
 from orderlint.flow.state import SILENT, Flow, State, _merge, replace
-from orderlint.shell.syntax import Command, Test, Word
+from orderlint.shell.syntax import Command, Part, Test, Word
 
 
 class Commands:
@@ -88,6 +88,14 @@ class Commands:
             return [Flow("normal", st, False)]
         if name == "shopt":
             flags = [a.literal or "" for a in args]
+            letters = "".join(f[1:] for f in flags if f.startswith("-"))
+            if "o" in letters and ("s" in letters or "u" in letters):  # `shopt -so errexit`: `set -o errexit`
+                on = "-o" if "s" in letters else "+o"
+                opts = [w for w, f in zip(args, flags) if not f.startswith("-")]
+                for opt in opts:
+                    st = self.set_options((args[0].with_parts((Part("lit", on),)), opt), st,
+                                          self.loc(words[0].path, _line(node.start)))
+                return [Flow("normal", st, False)]
             if "inherit_errexit" in flags:
                 st = replace(st, inherit_errexit="-s" in flags)
             if "lastpipe" in flags:
