@@ -487,6 +487,10 @@ def test_show_settings_names_where_each_value_came_from(tmp_path):
             # from: default
         launchers = []
             # from: default
+        fix = false
+            # from: default
+        unsafe-fixes = false
+            # from: default
         suppressions = false
             # from: command line  (--no-suppressions: `# orderlint: disable` directives are ignored)
 

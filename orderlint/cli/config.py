@@ -160,6 +160,11 @@ class Reader:
             raise self.error(f"'{key}' must be {what}, not {shown}")
         return value.strip()
 
+    def boolean(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.error(f"'{key}' must be true or false, not {_type_name(value)}")
+        return value
+
     def strings(self, key: str, value: Any, what: str = "an array of strings") -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             got = _type_name(value) if not isinstance(value, list) else \
@@ -427,6 +432,8 @@ KEYS: dict[str, tuple[str, Callable[[Reader, Any, Path], Any]]] = {
                                                                r.strings("deploy-scripts", v, "an array of globs"))),
     "launchers": ("launchers", lambda r, v, f: _launchers(r, v)),
     "policy": ("policy", lambda r, v, f: _policy(r, v)),
+    "fix": ("fix", lambda r, v, f: r.boolean("fix", v)),
+    "unsafe-fixes": ("unsafe_fixes", lambda r, v, f: r.boolean("unsafe-fixes", v)),
 }
 FIELD_KEYS = {field_name: key for key, (field_name, _) in KEYS.items()}
 
@@ -490,6 +497,10 @@ def load_settings(options) -> Settings:
     if options.no_suppressions:
         changes["suppressions"] = False
         origins["suppressions"] = COMMAND_LINE
+    for key, field_name in (("fix", "fix"), ("unsafe-fixes", "unsafe_fixes")):
+        given = getattr(options, field_name, None)
+        if given is not None:
+            changes[field_name], origins[key] = given, COMMAND_LINE
     return replace(settings, **changes, origins=origins)
 
 
