@@ -364,6 +364,9 @@ def parse_diagnostics(ls: LoadedScript) -> list[Diagnostic]:
         lines = Loc(pf.path, first + 1, last + 1)
         out.append(Diagnostic(pf.path, first + 1, 1, last + 1, max(1, len(pf.line_text(last)) + 1), "OL001",
                               "parse-error", Severity.WARNING, Message("OL001.unparsed", where=lines)))
+    for row, why in pf.misread_rows:
+        out.append(Diagnostic(pf.path, row + 1, 1, row + 1, max(1, len(pf.line_text(row)) + 1), "OL001",
+                              "parse-error", Severity.WARNING, Message(f"OL001.{why}", line=row + 1)))
     for row in sorted(set(ls.truncated_rows or ()))[:1]:
         out.append(Diagnostic(pf.path, row + 1, 1, row + 1, 1, "OL001", "parse-error", Severity.WARNING,
                               Message("OL001.too-deep")))

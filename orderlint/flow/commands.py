@@ -15,7 +15,7 @@ from orderlint.shell.launch import classify
 from orderlint.flow.inert import MESSAGE_COMMANDS
 from orderlint.flow.nodes import _line
 from orderlint.flow.state import SILENT, Flow, State, _merge, replace
-from orderlint.shell.syntax import Command, Test, Word
+from orderlint.shell.syntax import Command, Part, Test, Word
 
 
 class Commands:
@@ -88,6 +88,14 @@ class Commands:
             return [Flow("normal", st, False)]
         if name == "shopt":
             flags = [a.literal or "" for a in args]
+            letters = "".join(f[1:] for f in flags if f.startswith("-"))
+            if "o" in letters and ("s" in letters or "u" in letters):  # `shopt -so errexit`: `set -o errexit`
+                on = "-o" if "s" in letters else "+o"
+                opts = [w for w, f in zip(args, flags) if not f.startswith("-")]
+                for opt in opts:
+                    st = self.set_options((args[0].with_parts((Part("lit", on),)), opt), st,
+                                          self.loc(words[0].path, _line(node.start)))
+                return [Flow("normal", st, False)]
             if "inherit_errexit" in flags:
                 st = replace(st, inherit_errexit="-s" in flags)
             if "lastpipe" in flags:
@@ -97,6 +105,8 @@ class Commands:
             return [Flow("normal", self.trap(args, st, node), False)]
         if name in ("exit", "return"):
             code = args[0].literal if args else None
+            if self.after_success is node and (not args or _is_status(args[0])):
+                code = "0"  # the status of the command before, which succeeded
             saved = self._status_word(args[0], st) if args and code is None else None
             if saved is not None:
                 # `return $rc`, `exit $?`: the status saved earlier; inside the handler of that
@@ -113,7 +123,7 @@ class Commands:
             else:
                 ok, bad = (st, None) if code.strip() == "0" else (None, st)
             command = f"{name}{' ' + args[0].raw if args else ''}"
-            if name == "exit" and code is not None and code.strip() == "0" and st.handling:
+            if name == "exit" and code is not None and code.strip() == "0" and st.handling:  # `|| { echo …; exit; }`
                 self.fate(st.handling, SILENT, Message("flow.stops-with-success", command=command,
                                                        where=self.loc(words[0].path, _line(node.start))),
                           fix=Message("fix.exit-1"))
@@ -158,15 +168,17 @@ class Commands:
             flows = self.read_heredoc(node, args, st)
             if flows is not None:
                 return flows
-        if name in MESSAGE_COMMANDS or (node.redirects_stderr_or_out and name not in ("cat",)):
+        if name in MESSAGE_COMMANDS:
             return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
         launch = classify(words, self.herestring_script(node.stdin, st) or node.stdin or st.stdin, self.launchers)
         if prefix_env:
             launch = replace(launch, env={**prefix_env, **launch.env})
-        if launch.rails is not None:
+        if launch.rails is not None:  # `bin/rails db:migrate >&2` runs the task all the same
             return self.rails(node, launch, launch.rails, st)
         if launch.shell is not None:
             return self.shell(node, launch, launch.shell, st)
+        if node.redirects_stderr_or_out and name not in ("cat",):  # a message of its own: `printf … >&2`
+            return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
         if launch.via and launch.words and not launch.remote and all(v in ("time", "nice", "nohup", "env")
                                                                        for v in launch.via):
             return self.simple(node, launch.words, st, {**prefix_env, **launch.env})
@@ -188,3 +200,8 @@ class Commands:
         if launch.masks_status:
             flows = flows[:1]
         return flows
+
+
+def _is_status(word) -> bool:
+    """`$?`, `"$?"`, `${?}`: the status of the command before."""
+    return len(word.parts) == 1 and word.parts[0].kind == "param" and word.parts[0].text == "?"

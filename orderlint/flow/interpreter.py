@@ -65,6 +65,7 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         self.nested_depth = 0
         self.steps = 0
         self.loop_depth = 0
+        self.after_success = None  # the item of a sequence that runs right after a command that succeeded
         self.retry_loops = 0  # enclosing loops with a `break`: retries whose outcome a counter decides
         self.files_read: set[str] = set()
         self.background_reason: dict[int, str] = {}
@@ -102,13 +103,16 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
     def seq(self, items: tuple[Node, ...], st: State) -> list[Flow]:
         current = [Flow("normal", st, False)]
         done: list[Flow] = []
-        for item in items:
+        for index, item in enumerate(items):
             following: list[Flow] = []
             reads = _reads_status(item)
             for f in current:
                 state = f.state if reads else self.drop(f.state)
                 if "PIPESTATUS" in state.status_vars and "PIPESTATUS" not in self._reads(item):
                     state = self._forget_pipestatus(state)
+                # `exit`, `exit $?` right after `echo …`: the status they take is the echo's, 0 (the
+                # first item's status is that of whatever came before the sequence: not known here)
+                self.after_success = item if index and not f.failed and not f.state.pending else None
                 for r in self.ev(item, state):
                     if r.kind != "normal":
                         done.append(r)

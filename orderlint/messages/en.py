@@ -394,6 +394,10 @@ MESSAGES: dict[str, str] = {
     # -- findings (the rules) ---------------------------------------------------------------------
     "OL001.unparsed": "{where} could not be parsed as bash; the rest of the file is still analysed",
     "OL001.too-deep": "commands nested this deep are not analysed",
+    "OL001.negated-group": "tree-sitter-bash misreads `! {{ … }}` on line {line} (a command named `{{`): the "
+                           "commands of the group may be missing from the analysis",
+    "OL001.joined": "the parser joins the command that ends on line {line} with the next line's; commands on "
+                    "the next line may be missing from the analysis (end the line with `;` to help it)",
     "OL001.binary": "binary file (a NUL byte on line 1), not a shell script: not analysed",
     "OL001.binary-from": "binary data from line {line} on (a NUL byte): only the lines before it are analysed",
     "OL002.not-followed": "`{text}` is not followed: {reason}",

@@ -390,6 +390,10 @@ MESSAGES: dict[str, str] = {
     # -- findings (the rules) ---------------------------------------------------------------------
     "OL001.unparsed": "{where} : pas du bash valide ; le reste du fichier est tout de même analysé",
     "OL001.too-deep": "des commandes imbriquées aussi profondément ne sont pas analysées",
+    "OL001.negated-group": "tree-sitter-bash lit mal `! {{ … }}` à la ligne {line} (une commande nommée `{{`) : "
+                           "des commandes du groupe peuvent manquer à l'analyse",
+    "OL001.joined": "l'analyseur joint la commande qui finit à la ligne {line} à celle de la ligne suivante ; "
+                    "des commandes de la ligne suivante peuvent manquer à l'analyse (un `;` en fin de ligne l'aide)",
     "OL001.binary": "fichier binaire (un octet NUL à la ligne 1), pas un script shell : non analysé",
     "OL001.binary-from": "données binaires à partir de la ligne {line} (un octet NUL) : seules les lignes "
                          "précédentes sont analysées",

@@ -217,16 +217,14 @@ class _Builder:
         if kind == "redirected_statement":
             return self.redirected(node, depth)
         if kind == "pipeline":
-            stages = [self.statement(c, depth + 1) for c in node.named_children if c.type in STATEMENT_TYPES]
-            stages = [s for s in stages if s is not None]
-            return Pipeline(tuple(stages), start) if len(stages) > 1 else (stages[0] if stages else None)
+            return self.pipeline([c for c in node.named_children if c.type in STATEMENT_TYPES], start, depth)
         if kind == "list":
             parts = [c for c in node.children if c.type in STATEMENT_TYPES or c.type in ("&&", "||")]
             if len(parts) == 3 and parts[1].type in ("&&", "||"):
                 left = self.statement(parts[0], depth + 1)
                 right = self.statement(parts[2], depth + 1)
                 if left is not None and right is not None:
-                    return AndOr(left, parts[1].type, right, start)
+                    return _and_or(left, parts[1].type, right, start)
             return self.block(node.children, start, depth)
         if kind == "negated_command":
             inner = [c for c in node.named_children if c.type in STATEMENT_TYPES]
@@ -268,6 +266,10 @@ class _Builder:
             return self.block(node.children, start, depth)
         return None
 
+    def pipeline(self, stage_nodes: list, start: Pos, depth: int) -> Node | None:
+        stages = [self.statement(c, depth + 1) for c in stage_nodes]
+        return _pipeline([s for s in stages if s is not None], start)
+
     # -- inert statements ------------------------------------------------------------------
     def inert(self, node, depth: int) -> Inert | None:
         """The summary of a statement that only runs external commands, or None."""
@@ -294,52 +296,8 @@ class _Builder:
         name = command.child_by_field_name("name") if simple else None
         return Inert(self.pos(node.start_point), self.pos(node.end_point), self.path, frozenset(names),
                      frozenset(assigned), frozenset(index.texts_within("read", start, end)), stderr,
-                     self._may_fail(node, 0), partial(self.statement, node, depth),
+                     _may_fail(node, self.data, 0), partial(self.statement, node, depth),
                      self.text(name) if name is not None else None)
-
-    def _may_fail(self, node, depth: int) -> bool:
-        """As flow's _may_fail on the built statement: can it end with a failure status?"""
-        if depth > MAX_FAIL_DEPTH:
-            return True
-        kind = node.type
-        if kind == "command":
-            name = node.child_by_field_name("name")
-            return name is not None and self.text(name) not in ALWAYS_OK
-        if kind in ("variable_assignment", "variable_assignments"):
-            return False
-        if kind == "declaration_command":  # as a built Command: its words are the names declared
-            words = [c for c in node.children[1:] if c.is_named and c.type != "variable_assignment"]
-            return bool(words) and self.text(words[0]) not in ALWAYS_OK
-        if kind == "redirected_statement":
-            body = node.child_by_field_name("body")
-            return body is None or self._may_fail(body, depth + 1)
-        if kind == "list":
-            parts = [c for c in node.children if c.type in STATEMENT_TYPES or c.type in ("&&", "||")]
-            if len(parts) == 3 and parts[1].type in ("&&", "||"):
-                return parts[1].type == "&&" or self._may_fail(parts[2], depth + 1)
-            return True
-        if kind == "pipeline":
-            stages = [c for c in node.named_children if c.type in STATEMENT_TYPES]
-            return not stages or self._may_fail(stages[-1], depth + 1)
-        if kind in ("subshell", "compound_statement", "do_group", "else_clause"):
-            if node.children and node.children[0].type == "((":
-                return True
-            return any(self._may_fail(c, depth + 1) for c in node.children if c.type in STATEMENT_TYPES)
-        if kind in ("if_statement", "elif_clause"):
-            seen_then = False
-            for c in node.children:
-                if c.type == "then":
-                    seen_then = True
-                elif c.type in ("elif_clause", "else_clause"):
-                    if self._may_fail(c, depth + 1):
-                        return True
-                elif seen_then and c.type in STATEMENT_TYPES and self._may_fail(c, depth + 1):
-                    return True
-            return False
-        if kind in ("while_statement", "until_statement", "for_statement", "c_style_for_statement"):
-            body = node.child_by_field_name("body")
-            return body is not None and self._may_fail(body, depth + 1)
-        return True  # a test, a negation: either way
 
     def body(self, node, depth: int) -> Seq:
         if node is None:
@@ -574,6 +532,83 @@ class _Builder:
         elif rest:
             return Part("dyn", text, quoted)
         return Part("param" if _is_param(name) else "var", name, quoted, default)
+
+
+def _may_fail(node, data: bytes, depth: int) -> bool:
+    """As flow's _may_fail on the built statement: can it end with a failure status?"""
+    if depth > MAX_FAIL_DEPTH:
+        return True
+    kind = node.type
+    if kind == "command":
+        name = node.child_by_field_name("name")
+        return name is not None and _text(data, name) not in ALWAYS_OK
+    if kind in ("variable_assignment", "variable_assignments"):
+        return False
+    if kind == "declaration_command":  # as a built Command: its words are the names declared
+        words = [c for c in node.children[1:] if c.is_named and c.type != "variable_assignment"]
+        return bool(words) and _text(data, words[0]) not in ALWAYS_OK
+    if kind == "redirected_statement":
+        body = node.child_by_field_name("body")
+        return body is None or _may_fail(body, data, depth + 1)
+    if kind == "list":
+        parts = [c for c in node.children if c.type in STATEMENT_TYPES or c.type in ("&&", "||")]
+        if len(parts) == 3 and parts[1].type in ("&&", "||"):
+            return parts[1].type == "&&" or _may_fail(parts[2], data, depth + 1)
+        return True
+    if kind == "pipeline":
+        stages = [c for c in node.named_children if c.type in STATEMENT_TYPES]
+        return not stages or _may_fail(stages[-1], data, depth + 1)
+    if kind in ("subshell", "compound_statement", "do_group", "else_clause"):
+        if node.children and node.children[0].type == "((":
+            return True
+        return any(_may_fail(c, data, depth + 1) for c in node.children if c.type in STATEMENT_TYPES)
+    if kind in ("if_statement", "elif_clause"):
+        seen_then = False
+        for c in node.children:
+            if c.type == "then":
+                seen_then = True
+            elif c.type in ("elif_clause", "else_clause"):
+                if _may_fail(c, data, depth + 1):
+                    return True
+            elif seen_then and c.type in STATEMENT_TYPES and _may_fail(c, data, depth + 1):
+                return True
+        return False
+    if kind in ("while_statement", "until_statement", "for_statement", "c_style_for_statement"):
+        body = node.child_by_field_name("body")
+        return body is not None and _may_fail(body, data, depth + 1)
+    return True  # a test, a negation: either way
+
+
+def _pipeline(stages: list, start: Pos) -> Node | None:
+    """The pipeline bash reads. Its stages are commands, groups, subshells and compound commands;
+    a stage that is a list, a pipeline or a negation is tree-sitter-bash's misreading (`a | b | c
+    || d` as `a | (b | c || d)`, `a || b 2>&1 | c` as `(a || b 2>&1) | c`, `! a | b` as `(! a) |
+    b`), and bash binds `|` tighter than `&&`/`||`, with `!` over the whole pipeline."""
+    flat: list = []
+    for stage in stages:
+        flat.extend(stage.stages if isinstance(stage, Pipeline) else (stage,))
+    if len(flat) < 2:
+        return flat[0] if flat else None
+    first, last = flat[0], flat[-1]
+    if isinstance(last, AndOr):  # `a | b || c`: `(a | b) || c`
+        return _and_or(_pipeline([*flat[:-1], last.left], start), last.op, last.right, start)
+    if isinstance(first, AndOr):  # `a || b | c`: `a || (b | c)`
+        return _and_or(first.left, first.op, _pipeline([first.right, *flat[1:]], start), start)
+    if isinstance(first, Not):  # `! a | b`: `! (a | b)`
+        return Not(_pipeline([first.body, *flat[1:]], start), start)
+    return Pipeline(tuple(flat), start)
+
+
+def _and_or(left: Node, op: str, right: Node | None, start: Pos) -> Node:
+    """`&&` and `||` bind equally, from the left: a list on the right of one (tree-sitter-bash's
+    reading of a pipeline stage that was a list) is `(left op right.left) right.op right.right`."""
+    if isinstance(right, AndOr):
+        return _and_or(_and_or(left, op, right.left, start), right.op, right.right, start)
+    return AndOr(left, op, right, start)
+
+
+def _text(data: bytes, node) -> str:
+    return data[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
 
 def _heredoc_tail(redirect) -> tuple[str, "tree_sitter.Node"] | None:

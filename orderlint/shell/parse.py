@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from orderlint.model import Pos
+from orderlint.shell.joined import Misread, repair
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -57,7 +58,14 @@ def normalize(data: bytes) -> bytes:
 
 
 def parse_tree(data: bytes) -> "tree_sitter.Tree":
-    return _parser().parse(data)
+    """The tree of `data`, with the statements tree-sitter-bash joins across a line end put apart
+    (see `orderlint.shell.joined`)."""
+    return parse_checked(data)[0]
+
+
+def parse_checked(data: bytes) -> "tuple[tree_sitter.Tree, Misread]":
+    """The tree of `data`, and the 0-based rows where it is still wrong, with why (OL001)."""
+    return repair(_parser(), data)
 
 
 class ParsedFile:
@@ -68,7 +76,7 @@ class ParsedFile:
     """
 
     __slots__ = ("path", "_data", "_packed", "_tree", "error_rows", "_line_starts", "binary_from", "ascii",
-                 "names_orderlint", "crlf_rows")
+                 "names_orderlint", "crlf_rows", "misread_rows")
 
     def __init__(self, path: str, data: bytes, tree: "tree_sitter.Tree | None",
                  error_rows: tuple[tuple[int, int], ...], starts: "array[int] | None" = None,
@@ -83,6 +91,7 @@ class ParsedFile:
         self.ascii = data.isascii()  # byte columns are character columns
         self.names_orderlint = NAMES_ORDERLINT.search(data) is not None  # may hold suppression directives
         self.crlf_rows: tuple[int, ...] = ()  # 0-based rows that ended in CR LF before `normalize` (OL005)
+        self.misread_rows: Misread = ()  # (0-based row, why) where the tree is wrong (OL001)
 
     @property
     def data(self) -> bytes:
@@ -196,7 +205,8 @@ def crlf_rows(raw: bytes) -> tuple[int, ...]:
 
 def parse_file(path: str, raw: bytes) -> ParsedFile:
     data, binary_from = split_binary(normalize(raw))
-    tree = parse_tree(data)
+    tree, misread = parse_checked(data)
     parsed = ParsedFile(path, data, tree, error_regions(tree), None, binary_from)
+    parsed.misread_rows = misread
     parsed.crlf_rows = crlf_rows(raw[:len(raw) if binary_from is None else raw.find(b"\0")])
     return parsed
