@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from orderlint.shell.launch import is_env_name
+from orderlint.flow.counters import arithmetic, compare
 from orderlint.flow.state import Flow, State, normalize_env, replace
 from orderlint.shell.syntax import Test, Word
 
@@ -53,16 +54,19 @@ class Checks:
             return [Flow("normal", replace(base, pending=status_causes), False),
                     Flow("normal", replace(base, pending=status_causes), True)]
         st = self.drop(st)
+        known = self._counted(node, st)
+        if known is not None:
+            return known
         # [ "$RAILS_ENV" = production ] narrows the environment of each branch.
         if len(ops) == 3 and isinstance(ops[0], Word) and isinstance(ops[2], Word) and ops[1] in ("=", "==", "!="):
             lhs, rhs = ops[0], ops[2]
             if not self._env_variable(lhs) and self._env_variable(rhs):
                 lhs, rhs = rhs, lhs
             value = self.expand_one(rhs, st)
-            known = self.expand_one(lhs, st)
+            known_lhs = self.expand_one(lhs, st)
             if self._env_variable(lhs) and value is not None and not any(c in value for c in "*?["):
-                if known is not None:
-                    equal = normalize_env(known) == normalize_env(value)
+                if known_lhs is not None:
+                    equal = normalize_env(known_lhs) == normalize_env(value)
                     return [Flow("normal", st, equal != (ops[1] == "!="))]
                 yes, no = replace(st, envs=st.envs.restrict([value])), replace(st, envs=st.envs.exclude([value]))
                 if ops[1] == "!=":
@@ -70,3 +74,36 @@ class Checks:
                 return [Flow("normal", yes, False), Flow("normal", no, True)]
         self._run_substitutions(words, st)
         return [Flow("normal", st, False), Flow("normal", st, True)]
+
+    def _counted(self, node: Test, st: State) -> list[Flow] | None:
+        """`(( n++ ))`, `[ "$n" -ge 3 ]`, `[ "$ok" = 1 ]` when the values are known: one branch."""
+        ops = node.operands
+        if node.arith:
+            text = " ".join(o if isinstance(o, str) else o.raw for o in ops)
+            value, sets = arithmetic(text, st.variables)
+            if sets:
+                st = replace(st, variables={**st.variables, **sets})
+            if value is None:
+                return [Flow("normal", st, False), Flow("normal", st, True)] if sets else None
+            return [Flow("normal", st, value == 0)]
+        negated = bool(ops) and ops[0] == "!"
+        rest = ops[1:] if negated else ops
+        if len(rest) == 3 and isinstance(rest[0], Word) and isinstance(rest[1], str) and isinstance(rest[2], Word) \
+                and not self._env_variable(rest[0]) and not self._env_variable(rest[2]):
+            result = compare(self.expand_one(rest[0], st), rest[1], self.expand_one(rest[2], st))
+            if result is not None:
+                return [Flow("normal", st, result == negated)]
+        return None
+
+    def let(self, args: tuple[Word, ...], st: State) -> list[Flow]:
+        """`let n=n+1 "m += 2"`: each argument evaluated in turn; the status is 1 when the last is 0."""
+        value, sets = None, {}
+        for a in args:
+            # `$n` and `n` are the same integer in an arithmetic expression
+            text = "".join(p.text for p in a.parts) if all(p.kind in ("lit", "var") for p in a.parts) else None
+            value, changed = arithmetic(text, {**st.variables, **sets}) if text is not None else (None, {})
+            sets.update(changed)
+        st = replace(st, variables={**st.variables, **sets})
+        if value is None:
+            return [Flow("normal", st, False), Flow("normal", st, True)]
+        return [Flow("normal", st, value == 0)]

@@ -86,6 +86,8 @@ class Commands:
                 st = replace(st, errtrace=any(f.startswith("-") and "E" in f for f in flags) or
                              ("errtrace" in flags and "-o" in flags))
             return [Flow("normal", st, False)]
+        if name == "let" and args:
+            return self.let(args, st)
         if name == "shopt":
             flags = [a.literal or "" for a in args]
             letters = "".join(f[1:] for f in flags if f.startswith("-"))

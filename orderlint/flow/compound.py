@@ -5,9 +5,10 @@ from __future__ import annotations
 import fnmatch
 
 from orderlint.messages import Message
-from orderlint.flow.limits import MAX_LOOPS_UNROLLED, STEP_BUDGET
+from orderlint.flow.counters import for_items
+from orderlint.flow.limits import MAX_LOOPS_UNROLLED, MAX_RETRIES, STEP_BUDGET
 from orderlint.flow.nodes import _breaks_out, _reads_status, describe
-from orderlint.flow.state import SILENT, WARNS, Flow, State, _merge, replace
+from orderlint.flow.state import ABORTS, SILENT, WARNS, Fate, Flow, State, _merge, replace
 from orderlint.shell.syntax import Background, Case, Command, If, Loop, Node, Word
 
 
@@ -74,14 +75,18 @@ class Compound:
         return _merge(out)
 
     def loop(self, node: Loop, st: State) -> list[Flow]:
-        """Two iterations stand for any number. A failed condition that re-enters the body
-        (`until bin/rails db:migrate; do sleep 5; done`) is a retry, not an ignored failure:
-        only a `break` out of that body lets the failure go on."""
+        """Two iterations stand for any number, except in a retry loop. A failed condition that
+        re-enters the body (`until bin/rails db:migrate; do sleep 5; done`), or a failure handled
+        in a body that can `break`, is a retry: the loop goes round with the failure still being
+        handled, its counter known when it is (`n=$((n+1))`, `for i in 1 2 3`), until the last
+        attempt: then an `exit` in the body stops the script, a `break` or the end of the list
+        lets it go on, and a loop that only ends on success waits (nothing after it runs after
+        a failure)."""
         out: list[Flow] = []
         entry_handling = st.handling
-        current = [Flow("normal", st, False)]
+        items = self._loop_items(node, st)
         runs_at_least_once = node.kind == "for" and node.items is not None and len(node.items) > 0 and \
-            all(w.literal is not None for w in node.items)
+            all(w.literal is not None for w in node.items) or bool(items)
         if not runs_at_least_once:
             out.append(Flow("normal", self.drop(st), False))
         self.loop_depth += 1
@@ -89,52 +94,118 @@ class Compound:
         self.retry_loops += retry
         iterations = 2 if self.loop_depth <= MAX_LOOPS_UNROLLED and self.steps < STEP_BUDGET else 1
         try:
-            return self._loop(node, st, out, current, entry_handling, iterations)
+            return self._loop(node, st, out, entry_handling, iterations, items)
         finally:
             self.loop_depth -= 1
             self.retry_loops -= retry
 
-    def _loop(self, node: Loop, st: State, out: list[Flow], current: list[Flow], entry_handling: frozenset[int],
-              iterations: int) -> list[Flow]:
-        for iteration in range(iterations):
-            nxt: list[Flow] = []
-            for f in current:
-                # Order facts are per iteration: the next region's primary migration after this
-                # region's queue migration is not "queue before primary".
-                state = f.state if iteration == 0 else replace(f.state, must=st.must, may=st.may)
-                if node.condition is not None:
-                    why = Message("flow.loop-condition", command=describe(node.condition), kind=node.kind,
-                                  where=self.at(node))
-                    conds = self.condition(node.condition, state, why)
-                    go_on = (lambda r: not r.failed) if node.kind == "while" else (lambda r: r.failed)
-                    body_states = []
-                    for r in conds:
-                        if r.kind != "normal":
-                            out.append(r)
-                        elif go_on(r):
-                            body_states.append(replace(r.state, handling=r.state.handling | r.state.pending,
-                                                       pending=frozenset(), pending_reason=""))
-                        else:
-                            out.append(Flow("normal", self.drop(r.state), False))
-                else:
-                    body_states = [state]
-                for bs in body_states:
-                    for r in self.ev(node.body, bs):
-                        if r.kind == "break":
-                            given_up = r.state.handling - entry_handling
-                            for cause in given_up:
-                                self.fate([cause], WARNS if cause in r.state.warned else SILENT,
-                                          Message("flow.loop-break", kind=node.kind, where=self.at(node)),
-                                          fix=Message("fix.exit-not-break"))
-                            out.append(Flow("normal", replace(r.state, handling=entry_handling), False))
-                        elif r.kind in ("normal", "continue"):
-                            nxt.append(Flow("normal", r.state, r.failed if r.kind == "normal" else False))
-                        else:
-                            out.append(r)
+    def _loop_items(self, node: Loop, st: State) -> list[str] | None:
+        """The values a `for` loop takes, when they are certain and few."""
+        if node.kind != "for" or node.items is None or node.variable is None:
+            return None
+        raw = []
+        for w in node.items:
+            value = self.expand_one(w, st)
+            if value is not None and not any(c in value for c in "*?[ \t\n"):
+                raw.append(value)
+            else:
+                raw.append(w.raw)
+        found = for_items([r for r in raw])
+        return found
+
+    def _loop(self, node: Loop, st: State, out: list[Flow], entry_handling: frozenset[int], iterations: int,
+              items: list[str] | None) -> list[Flow]:
+        current = [Flow("normal", st, False)]
+        previous = None
+        iteration = 0
+        gave: set[int] = set()  # failures that leave the loop by a `break` or its normal end
+        while current:
+            if items is not None:
+                current = [replace(f, state=replace(f.state, variables={**f.state.variables,
+                                                                         node.variable: items[iteration]}))
+                           for f in current]
+            nxt = self._iteration(node, st, out, current, entry_handling, iteration, gave)
             current = _merge(nxt)
-            if node.condition is None:
-                out.extend(replace(f, state=replace(f.state, handling=entry_handling)) for f in current)
+            iteration += 1
+            retrying = frozenset().union(*(f.state.handling - entry_handling for f in current))
+            last = items is not None and iteration >= len(items)
+            if node.condition is None and (items is None or last):
+                self._gives_up(node, out, current, entry_handling, gave)
+            if last or not current:
+                break
+            if not retrying or self.steps >= STEP_BUDGET or self.loop_depth > MAX_LOOPS_UNROLLED:
+                if iteration >= iterations:
+                    if node.condition is None and items is not None:
+                        out.extend(replace(f, state=replace(f.state, handling=entry_handling)) for f in current)
+                    break
+                continue
+            shape = [(f.failed, f.state.handling, f.state.pending, sorted(f.state.variables.items(), key=lambda kv: kv[0]))
+                     for f in current]
+            if shape == previous:
+                # Round and round with nothing changed: the loop ends only when the task succeeds.
+                self.fate(retrying - gave, ABORTS, Message("flow.loop-waits", kind=node.kind, where=self.at(node)))
+                break
+            previous = shape
+            if iteration >= MAX_RETRIES:
+                if node.condition is None and items is not None:
+                    out.extend(replace(f, state=replace(f.state, handling=entry_handling)) for f in current)
+                break
+        self.leftover = frozenset(gave)
         return _merge(out)
+
+    def _gives_up(self, node: Loop, out: list[Flow], current: list[Flow], entry_handling: frozenset[int],
+                  gave: set[int]) -> None:
+        """The list ends with the failure of its last attempt still being handled: the script goes
+        on, unless what follows the loop checks a flag and stops (that `exit` says aborts)."""
+        for f in current:
+            given_up = f.state.handling - entry_handling
+            for cause in given_up:
+                self.deferred.setdefault(cause, Fate(WARNS if cause in f.state.warned else SILENT,
+                                                     Message("flow.loop-gives-up", kind=node.kind, where=self.at(node)),
+                                                     fix=Message("fix.exit-after-last-attempt")))
+            gave.update(given_up)
+            out.append(f)
+
+    def _iteration(self, node: Loop, st: State, out: list[Flow], current: list[Flow], entry_handling: frozenset[int],
+                   iteration: int, gave: set[int]) -> list[Flow]:
+        nxt: list[Flow] = []
+        ended: list[Flow] = []  # the condition ends the loop
+        for f in current:
+            # Order facts are per iteration: the next region's primary migration after this
+            # region's queue migration is not "queue before primary".
+            state = f.state if iteration == 0 else replace(f.state, must=st.must, may=st.may)
+            if node.condition is not None:
+                why = Message("flow.loop-condition", command=describe(node.condition), kind=node.kind,
+                              where=self.at(node))
+                conds = self.condition(node.condition, state, why)
+                go_on = (lambda r: not r.failed) if node.kind == "while" else (lambda r: r.failed)
+                body_states = []
+                for r in conds:
+                    if r.kind != "normal":
+                        out.append(r)
+                    elif go_on(r):
+                        body_states.append(replace(r.state, handling=r.state.handling | r.state.pending,
+                                                   pending=frozenset(), pending_reason=""))
+                    else:
+                        ended.append(Flow("normal", self.drop(r.state), False))
+            else:
+                body_states = [state]
+            for bs in body_states:
+                for r in self.ev(node.body, bs):
+                    if r.kind == "break":
+                        given_up = r.state.handling - entry_handling
+                        gave.update(given_up)
+                        for cause in given_up:
+                            self.fate([cause], WARNS if cause in r.state.warned else SILENT,
+                                      Message("flow.loop-break", kind=node.kind, where=self.at(node)),
+                                      fix=Message("fix.exit-not-break"))
+                        out.append(Flow("normal", replace(r.state, handling=entry_handling), False))
+                    elif r.kind in ("normal", "continue"):
+                        nxt.append(Flow("normal", r.state, r.failed if r.kind == "normal" else False))
+                    else:
+                        out.append(r)
+        self._gives_up(node, out, _merge(ended), entry_handling, gave)
+        return nxt
 
     def subshell(self, body: Node, st: State, fresh: State | None = None) -> list[Flow]:
         """A child shell: exit ends only it; its variables and options do not come back."""

@@ -45,6 +45,9 @@ from orderlint.shell.syntax import (
 )
 
 
+COUNTING = frozenset({"[", "let"})  # `[ "$n" -ge 3 ]`, `(( n++ ))`, `let n+=1`
+
+
 class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound, Functions, Traps, Checks):
     """Walks an entry script along every path; each room (a base class) evaluates one kind of node."""
 
@@ -66,6 +69,7 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         self.steps = 0
         self.loop_depth = 0
         self.after_success = None  # the item of a sequence that runs right after a command that succeeded
+        self.leftover: frozenset[int] = frozenset()  # failures a retry loop just gave up on: see `seq`
         self.retry_loops = 0  # enclosing loops with a `break`: retries whose outcome a counter decides
         self.files_read: set[str] = set()
         self.background_reason: dict[int, str] = {}
@@ -103,6 +107,7 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
     def seq(self, items: tuple[Node, ...], st: State) -> list[Flow]:
         current = [Flow("normal", st, False)]
         done: list[Flow] = []
+        carried: frozenset[int] = frozenset()
         for index, item in enumerate(items):
             following: list[Flow] = []
             reads = _reads_status(item)
@@ -134,10 +139,19 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
                                 why, fix = Message("flow.exit-status-never-checked"), Message("fix.or-exit")
                             r = replace(r, state=replace(r.state, pending_reason=why, pending_fix=fix))
                         following.append(r)
-            current = _merge(following)
+            # A retry loop that gave up leaves its failure being handled for one more statement:
+            # `[ "$ok" = 1 ] || exit 1` right after it decides; past that, the script went on.
+            current = _merge(self._unhandle(following, carried))
+            carried, self.leftover = self.leftover, frozenset()
             if not current:
                 break
-        return _merge(current + done)
+        return _merge(self._unhandle(current, carried) + done)
+
+    def _unhandle(self, flows: list[Flow], causes: frozenset[int]) -> list[Flow]:
+        if not causes:
+            return flows
+        return [replace(f, state=replace(f.state, handling=f.state.handling - causes)) if f.kind == "normal" else f
+                for f in flows]
 
     # -- dispatch ------------------------------------------------------------------------
     def ev(self, node: Node, st: State) -> list[Flow]:
@@ -145,8 +159,8 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         if self.steps > STEP_BUDGET and isinstance(node, (Loop, If, Case)):
             return [Flow("normal", self.drop(st), False), Flow("normal", st, True)]  # out of budget: summarised
         if type(node) is Inert:
-            if st.status_vars and node.reads & st.status_vars.keys():
-                return self.ev(node.full(), st)
+            if st.status_vars and node.reads & st.status_vars.keys() or self.loop_depth and node.names & COUNTING:
+                return self.ev(node.full(), st)  # `rc=$?` checks; a retry loop's counter and its tests
             if not any(name in st.functions for name in node.names):
                 return self._summarised(node, st, node.names, node.assigned, node.stderr, node.may_fail)
             fn = st.functions.get(node.call) if node.call is not None else None

@@ -97,7 +97,8 @@ class Launches:
             ex.disables_env_check = ex.disables_env_check or disables
             ids.append(ex.id)
             must, may = must.add(ex.id), may.add(ex.id)
-        ok = replace(st, must=must, may=may)
+        # A retried task that succeeds at last: the failure of its earlier attempt is over.
+        ok = replace(st, must=must, may=may, handling=st.handling - frozenset(ids))
         if launch.masks_status:
             for i in ids:
                 self.by_id[i].fates.append(Fate(SILENT, launch.masks_status, fix=Message("fix.heroku-exit-code")))

@@ -6,3 +6,4 @@ MAX_CALL_DEPTH = 40
 STEP_BUDGET = 200_000
 MAX_LOOPS_UNROLLED = 3  # nested loops deeper than this run their body once
 MAX_NESTED_SHELLS = 8
+MAX_RETRIES = 25  # attempts of a retry loop walked one by one while its counter changes

@@ -37,10 +37,9 @@ class Lists:
                 # failure is the statement's status: what follows decides (set -e stops there)
                 f = replace(f, state=replace(f.state, handling=entry_handling, pending=f.state.pending | new))
             elif f.kind == "normal" and new and self.retry_loops:
-                # A failure handled inside a retry loop goes round again: whether the script
-                # finally stops depends on the loop's counter or flag, which orderlint does not
-                # follow. Unknown, never reported as an error.
-                f = replace(f, state=replace(f.state, handling=entry_handling))
+                # A failure handled inside a retry loop goes round again, still being handled:
+                # the loop decides, after its last attempt, whether the script stops or goes on.
+                pass
             elif f.kind == "normal" and new:
                 fallback = frozenset(f.state.may - st.may)
                 saved = _saved(f.state)

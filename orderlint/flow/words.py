@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Iterable
 
 from orderlint.messages import Message
+from orderlint.flow.counters import expression
 from orderlint.flow.nodes import _line
 from orderlint.flow.state import SILENT, Flow, State, join_states, replace
 from orderlint.shell.syntax import Node, Part, Word
@@ -28,6 +29,9 @@ class Words:
                 return None
             value = st.variables.get(part.text)
             return value
+        if part.kind == "dyn" and part.text.startswith("$((") and part.text.endswith("))"):
+            value = expression(part.text[3:-2], st.variables)  # `$((n + 1))` of a known counter
+            return None if value is None else str(value)
         if part.kind == "param" and part.text == "0":
             return st.script_file or str(self.entry)
         if part.kind == "param" and part.text.isdigit() and st.positional is not None:

@@ -321,6 +321,10 @@ MESSAGES: dict[str, str] = {
     "flow.if-handles": "le `if` ({where}) gère l'échec et le script continue",
     "flow.if-no-else": "le `if` ({where}) n'a pas de `else` pour l'échec",
     "flow.loop-break": "la boucle `{kind}` ({where}) cesse de réessayer (`break`) et le script continue",
+    "flow.loop-gives-up": "la boucle `{kind}` ({where}) s'arrête quand sa dernière tentative échoue, et le script "
+                          "continue",
+    "flow.loop-waits": "la boucle `{kind}` ({where}) réessaie jusqu'au succès : rien de ce qui la suit ne "
+                       "s'exécute après un échec",
     "flow.wait-without-id": "`wait` sans numéro de job ({where}) renvoie 0 quel que soit le code de retour du job",
     "flow.pipeline-status": "le code de retour du pipeline est celui de `{command}` (pas de `set -o pipefail`, "
                             "{where})",
@@ -355,6 +359,7 @@ MESSAGES: dict[str, str] = {
     "fix.handler-exit": "terminer le traitement de l'échec par `exit 1`",
     "fix.test-instead": "la tester plutôt : `if ! …; then exit 1; fi`",
     "fix.exit-not-break": "`exit 1` au lieu de `break`",
+    "fix.exit-after-last-attempt": "`exit 1` quand la dernière tentative échoue",
     "fix.return-1": "`return 1` en cas d'échec",
     "fix.exit-1": "`exit 1`",
     "fix.pipefail": "`set -o pipefail`",

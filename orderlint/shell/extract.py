@@ -234,7 +234,7 @@ class _Builder:
             return Subshell(self.block(node.children, start, depth), start)
         if kind == "compound_statement":
             if node.children and node.children[0].type == "((":
-                return Test(self.test_operands(node, depth), start, self.pos(node.end_point))
+                return Test(self.test_operands(node, depth), start, self.pos(node.end_point), arith=True)
             return self.block(node.children, start, depth)
         if kind == "test_command":
             return Test(self.test_operands(node, depth), start, self.pos(node.end_point))
@@ -252,7 +252,9 @@ class _Builder:
         if kind == "for_statement":
             values = node.children_by_field_name("value")
             items = tuple(self.word(v, depth) for v in values) if values else None
-            return Loop("for", None, self.body(node.child_by_field_name("body"), depth), start, items)
+            name = node.child_by_field_name("variable")
+            variable = name.text.decode(errors="replace") if name is not None else None
+            return Loop("for", None, self.body(node.child_by_field_name("body"), depth), start, items, variable=variable)
         if kind == "c_style_for_statement":
             return Loop("for", None, self.body(node.child_by_field_name("body"), depth), start, None)
         if kind == "function_definition":

@@ -115,6 +115,7 @@ class Test:
     operands: tuple[Word | str, ...]  # words, and operators as plain strings
     start: Pos
     end: Pos
+    arith: bool = False  # `(( … ))`: an arithmetic expression, its status 1 when its value is 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class Loop:
     body: "Node"
     start: Pos
     items: tuple[Word, ...] | None = None  # for … in ITEMS
+    variable: str | None = None  # for VARIABLE in …
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
