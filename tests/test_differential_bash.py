@@ -12,6 +12,9 @@ corpus script exercises one bash rule around one failing Rails task and says in 
                                 file when the task is in a child script
     # via: TEXT                 when several invocations share that line (a function called from
                                 several places), the one whose `via` chain contains TEXT
+    # timeout: 2                the script may run for ever (a loop that waits for the task to
+                                succeed): bash is stopped after that many seconds, which counts
+                                as aborts when nothing ran after the last failure
     # bash: aborts|continues    what bash does (checked on its own by
                                 `test_bash_does_what_the_corpus_says`: a mismatch there is an
                                 error in the corpus or the harness, never an xfail)
@@ -91,7 +94,7 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     # orderlint says `continues`, bash stops: a false OL201 error (the design promises none).
 }
 
-HEADER = re.compile(r"^#\s*(fail|fail-call|at|via|bash)\s*:\s*(.+?)\s*$")
+HEADER = re.compile(r"^#\s*(fail|fail-call|at|via|bash|timeout)\s*:\s*(.+?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class Case:
     at_line: int
     via: str | None
     declared: str  # what the corpus author says bash does
+    timeout: float | None = None  # seconds after which bash is stopped (a loop that waits)
 
     @property
     def name(self) -> str:
@@ -130,7 +134,7 @@ def parse_case(script: Path) -> Case | None:
         at_path, at_line = script, lines[0]
     assert fields.get("bash") in ("aborts", "continues"), f"{script.name}: `# bash: aborts|continues` missing"
     return Case(script, task, fields.get("fail-call", "1"), at_path, at_line, fields.get("via"),
-                fields["bash"])
+                fields["bash"], float(fields["timeout"]) if "timeout" in fields else None)
 
 
 CASES = [c for c in (parse_case(p) for p in sorted(CORPUS.glob("*.sh"))) if c is not None]
@@ -163,8 +167,14 @@ def run_bash(case: Case) -> BashRun:
         stub.chmod(stub.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         (home / "trace").write_text("")
         env = {"PATH": "/usr/bin:/bin", "HOME": tmp, "FAIL_TASK": case.task, "FAIL_CALL": case.call}
-        proc = subprocess.run([BASH, *shebang_flags(case.script), str(case.script)], cwd=tmp, env=env,
-                              capture_output=True, timeout=10, stdin=subprocess.DEVNULL)
+        try:
+            proc = subprocess.run([BASH, *shebang_flags(case.script), str(case.script)], cwd=tmp, env=env,
+                                  capture_output=True, timeout=case.timeout or 10, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as stopped:
+            if case.timeout is None:
+                raise
+            # Still retrying when stopped: the script never went on after the failure.
+            proc = subprocess.CompletedProcess(stopped.cmd, -9, stopped.stdout or b"", stopped.stderr or b"")
         trace = (home / "trace").read_text().splitlines()
     fails = [i for i, line in enumerate(trace) if line == f"FAIL {case.task}"]
     assert fails, (f"{case.name}: `{case.task}` (call {case.call}) never failed; trace: {trace}; "
@@ -209,7 +219,7 @@ def _param(case: Case):
 
 
 def test_corpus_size_and_names():
-    assert 60 <= len(CASES) <= 140, len(CASES)
+    assert 60 <= len(CASES) <= 200, len(CASES)
     names = {c.name for c in CASES}
     assert not set(KNOWN_DISAGREEMENTS) - names, set(KNOWN_DISAGREEMENTS) - names
 

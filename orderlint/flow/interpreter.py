@@ -22,7 +22,7 @@ from orderlint.flow.launches import Launches
 from orderlint.flow.limits import STEP_BUDGET
 from orderlint.flow.lists import Lists
 from orderlint.flow.nodes import _reads_status
-from orderlint.flow.state import ABORTS, SILENT, Execution, Fate, Flow, FlowNote, State, _merge, replace
+from orderlint.flow.state import ABORTS, SILENT, Execution, Fate, Flow, FlowNote, State, _merge, _saved, replace
 from orderlint.flow.texts import Texts
 from orderlint.flow.traps import Traps
 from orderlint.flow.words import Words
@@ -112,7 +112,13 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
             following: list[Flow] = []
             reads = _reads_status(item)
             for f in current:
-                state = f.state if reads else self.drop(f.state)
+                if self.retry_loops and f.state.pending and not reads:
+                    # `task && break` in a retry loop: the failure goes round to the next attempt
+                    state = replace(f.state, handling=f.state.handling | (f.state.pending - _saved(f.state)),
+                                    pending=frozenset(), pending_reason="", pending_fix="")
+                    state = self.drop(state)
+                else:
+                    state = f.state if reads else self.drop(f.state)
                 if "PIPESTATUS" in state.status_vars and "PIPESTATUS" not in self._reads(item):
                     state = self._forget_pipestatus(state)
                 # `exit`, `exit $?` right after `echo …`: the status they take is the echo's, 0 (the
@@ -143,6 +149,9 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
             # `[ "$ok" = 1 ] || exit 1` right after it decides; past that, the script went on.
             current = _merge(self._unhandle(following, carried))
             carried, self.leftover = self.leftover, frozenset()
+            if carried and index + 1 < len(items) and not self._reads(items[index + 1]):
+                current = self._unhandle(current, carried)  # the next statement checks no flag
+                carried = frozenset()
             if not current:
                 break
         return _merge(self._unhandle(current, carried) + done)
