@@ -9,7 +9,7 @@ from orderlint.flow.counters import for_items
 from orderlint.flow.limits import MAX_LOOPS_UNROLLED, MAX_RETRIES, STEP_BUDGET
 from orderlint.flow.nodes import _breaks_out, _reads_status, describe
 from orderlint.flow.state import ABORTS, SILENT, WARNS, Fate, Flow, State, _merge, replace
-from orderlint.shell.syntax import Background, Case, Command, If, Loop, Node, Word
+from orderlint.shell.syntax import Background, Case, Command, If, Loop, Node, Seq, Word
 
 
 class Compound:
@@ -26,6 +26,8 @@ class Compound:
                     if r.kind != "normal":
                         out.append(r)
                     elif not r.failed:
+                        # the body starts with `$?` 0, the condition's: `if ! task; then exit; fi` exits 0
+                        self.after_success = body.items[0] if isinstance(body, Seq) and body.items else body
                         out.extend(self.handler(body, r.state, Message("flow.if-handles", where=self.at(cond))))
                     else:
                         nxt.append(r)

@@ -123,7 +123,8 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
                     state = self._forget_pipestatus(state)
                 # `exit`, `exit $?` right after `echo …`: the status they take is the echo's, 0 (the
                 # first item's status is that of whatever came before the sequence: not known here)
-                self.after_success = item if index and not f.failed and not f.state.pending else None
+                if index or self.after_success is not item:  # an `if` body's first statement: see `if_`
+                    self.after_success = item if index and not f.failed and not f.state.pending else None
                 for r in self.ev(item, state):
                     if r.kind != "normal":
                         done.append(r)
