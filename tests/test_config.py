@@ -162,7 +162,7 @@ def test_default_policy_is_the_seeds(tmp_path):
         [[policy.steps]]
         name = "queue migrations"
         tasks = ["@migrations"]
-        database = "secondary"
+        database = "queue-like"
 
         [[policy.steps]]
         name = "seed"
@@ -480,6 +480,8 @@ def test_show_settings_names_where_each_value_came_from(tmp_path):
         database-yml = (none: the nearest config/database.yml)
             # from: default
         databases = (none: read from database.yml, else inferred from the scripts)
+            # from: default
+        roles = (none: by name, migrations_paths and the Solid configuration)
             # from: default
         rails-version = (none: read from Gemfile.lock)
             # from: default

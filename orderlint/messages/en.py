@@ -444,7 +444,15 @@ MESSAGES: dict[str, str] = {
     "OL501.message": "`{task}` also acts on {others}{detail}, not only `{primary}`: a failure there is handled like "
                      "a primary failure; {fix}",
     "OL501.use": "use `{task}`",
+    "OL501.use-all": "use {tasks}",
+    "OL501.use-in": "in {envs} use {tasks} (elsewhere `{task}` acts on `{primary}` alone)",
+    "OL501.no-advice": "migrate each database with its own `{task}:NAME` task",
     "OL501.no-scoped-task": "Rails has no `{task}`: use `db:migrate:{primary}` and scoped tasks",
-    "OL502.also-destroys": "`{task}` also destroys `{db}`{detail}: its jobs are lost; use `{fix}`",
-    "OL502.destroys": "`{task}` destroys `{db}`{detail}: every enqueued job is lost",
+    "OL502.also-destroys": "`{task}` also destroys `{db}`{detail}: {loss}; use `{fix}`",
+    "OL502.also-destroys-unscoped": "`{task}` also destroys `{db}`{detail}: {loss}; Rails has no `{task}:NAME`: run "
+                                    "it only where losing them is intended",
+    "OL502.destroys": "`{task}` destroys `{db}`{detail}: {loss}",
+    "OL502.loss-queue": "its jobs are lost",
+    "OL502.loss-cache": "its cache entries are lost",
+    "OL502.loss-cable": "its undelivered broadcasts are lost",
 }

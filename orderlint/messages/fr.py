@@ -446,8 +446,16 @@ MESSAGES: dict[str, str] = {
     "OL501.message": "`{task}` agit aussi sur {others}{detail}, pas seulement sur `{primary}` : un échec y est "
                      "traité comme un échec de la base principale ; {fix}",
     "OL501.use": "utiliser `{task}`",
+    "OL501.use-all": "utiliser {tasks}",
+    "OL501.use-in": "en {envs}, utiliser {tasks} (ailleurs `{task}` n'agit que sur `{primary}`)",
+    "OL501.no-advice": "migrer chaque base avec sa propre tâche `{task}:NAME`",
     "OL501.no-scoped-task": "Rails n'a pas de `{task}` : utiliser `db:migrate:{primary}` et des tâches limitées à "
                             "une base",
-    "OL502.also-destroys": "`{task}` détruit aussi `{db}`{detail} : ses jobs sont perdus ; utiliser `{fix}`",
-    "OL502.destroys": "`{task}` détruit `{db}`{detail} : tous les jobs en attente sont perdus",
+    "OL502.also-destroys": "`{task}` détruit aussi `{db}`{detail} : {loss} ; utiliser `{fix}`",
+    "OL502.also-destroys-unscoped": "`{task}` détruit aussi `{db}`{detail} : {loss} ; Rails n'a pas de "
+                                    "`{task}:NAME` : ne la lancer que là où cette perte est voulue",
+    "OL502.destroys": "`{task}` détruit `{db}`{detail} : {loss}",
+    "OL502.loss-queue": "ses jobs sont perdus",
+    "OL502.loss-cache": "ses entrées de cache sont perdues",
+    "OL502.loss-cable": "ses diffusions non livrées sont perdues",
 }

@@ -17,7 +17,7 @@ def out_of_order(script: ScriptAnalysis) -> Iterator[tuple[Invocation, Invocatio
     """
     policy = script.settings.policy
     done: dict[int, frozenset[int]] = {
-        inv.id: policy.steps_done_by(inv.task, inv.base, inv.databases, inv.primary) for inv in script.invocations}
+        inv.id: policy.steps_done_by(inv.task, inv.base, inv.databases, inv.primary, inv.roles) for inv in script.invocations}
     doers = {step: [inv for inv in script.invocations if step in done[inv.id]] for step in range(len(policy.steps))}
     masks = {step: IdSet.of(inv.id for inv in invs) for step, invs in doers.items()}
     for late in script.invocations:

@@ -1,13 +1,17 @@
 from orderlint.messages import Join, Message
 from orderlint.model import Severity
-from orderlint.rails.databases import ALL_DATABASES, PER_DATABASE, READ_ONLY, WIPES
+from orderlint.rails.databases import ALL_DATABASES, PER_DATABASE, QUEUE_LIKE, READ_ONLY, WIPES
 from orderlint.rules import Finding, Rule
 
 
 class TaskTouchesBothDatabases(Rule):
     """## What it does
     Reports an unscoped task (`db:migrate`, `db:prepare`, `db:create`, …) that, with the
-    app's multi-database `config/database.yml`, also acts on the queue database.
+    app's multi-database `config/database.yml`, also acts on the queue database — a database
+    of the Solid trio (`queue`, `cache`, `cable`: by name, `migrations_paths`, the Solid
+    configuration, or the `roles` setting). Other databases (analytics, shards, ClickHouse…)
+    are peers: that they are migrated together is no finding. The advice names the scoped
+    tasks only where Rails defines them (environments with more than one database).
 
     ## Why is this bad?
     `db:migrate` migrates every database of the environment: the queue's migrations run
@@ -44,19 +48,40 @@ class TaskTouchesBothDatabases(Rule):
         for inv in script.invocations:
             if inv.scope is not None or inv.base not in ALL_DATABASES or inv.base in WIPES or inv.base in READ_ONLY:
                 continue
-            others = [d for d in inv.databases if d != inv.primary]
+            others = [d for d in inv.queue_like if d != inv.primary]  # peers have no assumed policy
             if not others or not inv.touches_primary:
                 continue
+            model = inv.model or script.model
             names = Join((f"`{d}`" for d in others), "comma")
             detail = ""
-            db = (inv.model or script.model).database(others[0], inv.environment.only) if inv.environment.only else None
+            db = model.database(others[0], inv.environment.only) if inv.environment.only else None
             if db is not None and db.database:
                 detail = f" ({db.database})"
-            if inv.base in PER_DATABASE:
-                fix = Message("OL501.use", task=f"{inv.task}:{inv.primary}")
-            else:
-                fix = Message("OL501.no-scoped-task", task=f"{inv.task}:{inv.primary}", primary=inv.primary)
             yield Finding.at(
                 inv,
-                Message("OL501.message", task=inv.task, others=names, detail=detail, primary=inv.primary, fix=fix),
+                Message("OL501.message", task=inv.task, others=names, detail=detail, primary=inv.primary,
+                        fix=advice(inv, model)),
             )
+
+
+def advice(inv, model) -> Message:
+    """The scoped tasks to run instead: one per database that is not queue-like, named only in
+    the environments where Rails defines them (a multi-database environment)."""
+    keep = [d for d, r in zip(inv.databases, inv.roles) if r not in QUEUE_LIKE]
+    envs = inv.environment.only
+    relevant = [e for e in model.environments if envs is None or e in envs] or list(model.environments)
+    # where the unscoped task reaches a queue-like database, and so where the advice is needed
+    needed = [e for e in relevant
+              if any(d.queue_like and d.has_tasks and d.name != inv.primary for d in model.environments[e])]
+    if inv.base not in PER_DATABASE:
+        return Message("OL501.no-scoped-task", task=f"{inv.task}:{inv.primary}", primary=inv.primary)
+    defined = all(e in model.tasks_defined(d, frozenset({e})) for e in needed for d in keep) if needed else True
+    if not defined:
+        return Message("OL501.no-advice", task=inv.task)
+    tasks = [f"{inv.task}:{d}" for d in keep]
+    if len(needed) < len(relevant) and model.from_file:
+        return Message("OL501.use-in", tasks=Join((f"`{t}`" for t in tasks), "and"), envs=Join(needed, "or"),
+                       task=inv.task, primary=inv.primary)
+    if len(tasks) == 1:
+        return Message("OL501.use", task=tasks[0])
+    return Message("OL501.use-all", tasks=Join((f"`{t}`" for t in tasks), "and"))

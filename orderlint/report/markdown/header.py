@@ -74,7 +74,7 @@ def step_what(facts: Facts, step: PolicyStep) -> str:
             tasks = ["db:migrate"] + [f"db:migrate:{p}" for p in primaries] + ["db:prepare", "db:reset"]
             return t("step_primary", db=", ".join(primary_labels) or "primary",
                      tasks=", ".join(code(x) for x in tasks))
-        if step.database == "secondary":
+        if step.database in ("secondary", "queue-like"):
             names = sorted({n for m in facts.models for n in facts.secondary_names(m)})
             if not names:
                 return t("step_secondary_none")
@@ -89,7 +89,7 @@ def step_what(facts: Facts, step: PolicyStep) -> str:
     tasks = ", ".join(parts)
     if step.database == "primary":
         return t("step_tasks_on", tasks=tasks, db=", ".join(primary_labels) or "primary")
-    if step.database == "secondary":
+    if step.database in ("secondary", "queue-like"):
         return t("step_tasks_on", tasks=tasks, db=", ".join(secondary_labels) or "—")
     if step.database:
         return t("step_tasks_on", tasks=tasks, db=code(step.database))

@@ -283,7 +283,8 @@ class Facts:
 
     def secondary_names(self, model: DatabaseModel) -> list[str]:
         primary = model.primary(None)
-        return [d.name for d in model.for_envs(None) if d.name != primary and d.has_tasks]
+        # the databases the policy's queue step is about (peers have no assumed policy)
+        return [d.name for d in model.for_envs(None) if d.name != primary and d.has_tasks and d.queue_like]
 
     def has_secondary(self) -> bool:
         return any(self.secondary_names(m) for m in self.models)
@@ -429,7 +430,7 @@ class Facts:
         cells: list[list[Step]] = [[] for _ in self.policy.steps]
         for step in section.steps:
             inv = step.first
-            k = self.policy.step_of(inv.task, inv.base, inv.databases, inv.primary)
+            k = self.policy.step_of(inv.task, inv.base, inv.databases, inv.primary, inv.roles)
             if k is not None:
                 cells[k].append(step)
         return cells

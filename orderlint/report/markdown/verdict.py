@@ -72,7 +72,7 @@ def verdict_section(facts: Facts) -> list[str]:
             slabel = " + ".join(facts.db_label(model, n) for n in secondary)
             queue_bad = [d for d in facts.diagnostics if d.code in ("OL202", "OL203")]
             but = [d for d in facts.diagnostics if d.code == "OL501"]
-            unknown = facts.unknown([s for s in sites if s.inv.secondary_only and s.inv.base not in READ_ONLY])
+            unknown = facts.unknown([s for s in sites if s.inv.queue_like_only and s.inv.base not in READ_ONLY])
             if queue_bad:
                 lines.append(f"- {t('err_queue_bad', db=slabel, codes=facts.codes_text(queue_bad))}")
             elif unknown:
