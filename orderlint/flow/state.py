@@ -117,6 +117,16 @@ class EnvSet:
     def empty(self) -> bool:
         return self.only is not None and not self.only
 
+    def meets(self, other: "EnvSet") -> bool:
+        """Can both run in one environment (`RAILS_ENV=development …` never meets `RAILS_ENV=test …`)?"""
+        excluded = self.excluded | other.excluded
+        if self.only is None and other.only is None:
+            return True
+        if self.only is None or other.only is None:
+            known = self.only if other.only is None else other.only
+            return bool(known - excluded)
+        return bool((self.only & other.only) - excluded)
+
     def may_be(self, name: str) -> bool:
         return (self.only is None or name in self.only) and name not in self.excluded
 
