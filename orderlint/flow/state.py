@@ -229,6 +229,10 @@ class State:
     pipefail: bool = False
     suppressed: Message | None = None  # why errexit is ignored at this point
     variables: dict = field(default_factory=dict)  # name -> literal str, or None when unknown
+    # names certainly in the environment of the commands it runs (`export`, `declare -x`, `set -a`);
+    # a name the script only assigns reaches no child process, unless its caller exported it
+    exported: frozenset[str] = frozenset()
+    allexport: bool = False  # set -a / set -o allexport
     positional: tuple[Word, ...] | None = None  # None: unknown arguments
     functions: ChainMap = field(default_factory=ChainMap)  # name -> FunctionDef, one table per shell
     envs: EnvSet = EnvSet()
@@ -292,6 +296,8 @@ def join_states(a: State, b: State) -> State:
         pipefail=a.pipefail and b.pipefail,
         suppressed=a.suppressed if a.suppressed == b.suppressed else (a.suppressed or b.suppressed),
         variables=_join_dicts(a.variables, b.variables),
+        exported=a.exported if a.exported is b.exported else a.exported & b.exported,
+        allexport=a.allexport and b.allexport,
         positional=a.positional if a.positional == b.positional else None,
         envs=a.envs.join(b.envs),
         must=a.must & b.must,
