@@ -601,7 +601,7 @@ ERRORS = [
                                                                  "task group '@migration'; did you mean "
                                                                  "'@migrations'?"),
     ("[[policy.steps]]\nname = \"a\"\ntasks = [\"db:seed\"]\ndatabase = 1",
-     ".orderlint.toml: 'policy.steps[1].database' must be a string: primary, secondary or a database name, "
+     ".orderlint.toml: 'policy.steps[1].database' must be a string: primary, secondary, queue-like or a database name, "
      "not an integer"),
     ("[[policy.steps]]\nname = \"a\"\ntasks = [\"db:seed\"]\n[[policy.steps]]\nname = \"a\"\ntasks = [\"x\"]",
      ".orderlint.toml: 'policy.steps': two steps are named 'a'"),

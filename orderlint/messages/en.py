@@ -416,6 +416,12 @@ MESSAGES: dict[str, str] = {
     "OL103.message": "`{reset}` ({where}) already loads the seeds; this `db:seed` seeds again",
     "OL103.related": "`{task}` seeds the database",
     "OL104.message": "this script migrates {migrated} but never {missing}; add `db:migrate:{first}` after it",
+    "OL201.destructive-fallback": "if `{task}` fails, `{other}` runs instead ({where}): {effect}, so a failed "
+                                  "migration ends with the data gone; let the failure stop the script",
+    "OL201.effect-reloads": "it loads the schema file over the database",
+    "OL201.effect-deletes": "it deletes the database",
+    "OL201.effect-empties": "it empties every table",
+    "OL201.fallback-related": "`{task}` runs when the migration fails",
     "OL201.message": "if `{task}` fails the script goes on {how}: {reason}",
     "OL201.message-fix": "if `{task}` fails the script goes on {how}: {reason}; fix: {fix}",
     "OL202.message": "if `{task}` fails the script stops ({reason}); queue tasks are non-blocking: "

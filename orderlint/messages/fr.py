@@ -415,6 +415,12 @@ MESSAGES: dict[str, str] = {
     "OL103.message": "`{reset}` ({where}) peuple déjà la base ; ce `db:seed` la peuple une seconde fois",
     "OL103.related": "`{task}` peuple la base",
     "OL104.message": "ce script migre {migrated} mais jamais {missing} ; ajouter `db:migrate:{first}` après",
+    "OL201.destructive-fallback": "si `{task}` échoue, `{other}` est lancée à la place ({where}) : {effect}, et une "
+                                  "migration ratée finit sans les données ; laisser l'échec arrêter le script",
+    "OL201.effect-reloads": "elle charge le fichier de schéma par-dessus la base",
+    "OL201.effect-deletes": "elle supprime la base",
+    "OL201.effect-empties": "elle vide toutes les tables",
+    "OL201.fallback-related": "`{task}` est lancée quand la migration échoue",
     "OL201.message": "si `{task}` échoue, le script continue {how} : {reason}",
     "OL201.message-fix": "si `{task}` échoue, le script continue {how} : {reason} ; correctif : {fix}",
     "OL202.message": "si `{task}` échoue, le script s'arrête ({reason}) ; les tâches de la queue sont non "

@@ -1,8 +1,17 @@
 from orderlint.messages import Message
 from orderlint.flow import SILENT, WARNS
 from orderlint.model import Severity
-from orderlint.rules import Finding, Rule
-from orderlint.rules._failure import changes_database, falls_back, verifies_a_migration
+from orderlint.rules import Finding, Rule, related, where
+from orderlint.rules._failure import changes_database, destructive_fallback, falls_back, verifies_a_migration
+
+
+def effect(base: str) -> str:
+    """What a destructive fallback does to the data, as a message id."""
+    if base in ("db:drop", "db:drop:_unsafe", "db:drop:all", "db:purge", "db:purge:all"):
+        return "OL201.effect-deletes"
+    if base in ("db:truncate_all", "db:seed:replant"):
+        return "OL201.effect-empties"
+    return "OL201.effect-reloads"
 
 
 class PrimaryFailureIgnored(Rule):
@@ -13,7 +22,10 @@ class PrimaryFailureIgnored(Rule):
     `pipefail`, `local x=$(…)`, a background `&`, `heroku run` without `--exit-code`…
 
     A failure handled by a fallback that itself stops the script on failure (`db:reset`
-    failing over to `db:migrate`) is not reported. A failure orderlint cannot follow is
+    failing over to `db:migrate`) is not reported, unless that fallback destroys or reloads
+    the database (`db:migrate || db:setup`, `|| db:schema:load`, `|| db:reset`) in a script
+    that can run outside development: then the failure's consequence is an empty schema
+    loaded over the data, and that is the finding. A failure orderlint cannot follow is
     never reported.
 
     ## Why is this bad?
@@ -55,6 +67,13 @@ class PrimaryFailureIgnored(Rule):
     def check(self, script):
         for inv in script.invocations:
             if not inv.touches_primary or not changes_database(inv) or inv.on_failure not in (SILENT, WARNS):
+                continue
+            wiper = destructive_fallback(script, inv)
+            if wiper is not None:
+                if not inv.environment.only_development():  # in development the idiom is the point
+                    yield Finding.at(inv, Message("OL201.destructive-fallback", task=inv.task, other=wiper.task,
+                                                  where=where(wiper), effect=Message(effect(wiper.base))),
+                                     [related(wiper, Message("OL201.fallback-related", task=wiper.task))])
                 continue
             if falls_back(script, inv):
                 continue
