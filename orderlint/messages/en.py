@@ -438,6 +438,8 @@ MESSAGES: dict[str, str] = {
                      "or `case \"$RAILS_ENV\" in development|test)`)",
     "OL402.too-old": "`{task}` does not exist in Rails {version} (Gemfile.lock): `{base}:NAME` tasks arrived in "
                      "Rails {since}",
+    "OL402.no-such-task": "Rails defines no `{base}:NAME` task, in any version: `{task}` is an unknown task; "
+                          "run `{base}`, or the scoped tasks Rails has (`db:migrate:NAME`, `db:schema:load:NAME`)",
     "OL402.message": "`{task}` does not exist in {envs} ({reasons})",
     "OL402.in-env": "{env}: {reason}",
     "OL402.not-defined": "{source} defines no `{db}` database there",

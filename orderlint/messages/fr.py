@@ -439,6 +439,9 @@ MESSAGES: dict[str, str] = {
                      "script sous ops/dev/, ou `case \"$RAILS_ENV\" in development|test)`)",
     "OL402.too-old": "`{task}` n'existe pas dans Rails {version} (Gemfile.lock) : les tâches `{base}:NAME` sont "
                      "arrivées avec Rails {since}",
+    "OL402.no-such-task": "Rails ne définit aucune tâche `{base}:NAME`, dans aucune version : `{task}` est une "
+                          "tâche inconnue ; lancer `{base}`, ou les tâches par base qui existent (`db:migrate:NAME`, "
+                          "`db:schema:load:NAME`)",
     "OL402.message": "`{task}` n'existe pas en {envs} ({reasons})",
     "OL402.in-env": "{env} : {reason}",
     "OL402.not-defined": "{source} n'y définit pas de base `{db}`",

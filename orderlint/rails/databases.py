@@ -32,6 +32,21 @@ SUBTASKS = frozenset({"status", "up", "down", "redo", "reset", "all", "_unsafe",
 PER_DATABASE = frozenset({"db:migrate", "db:create", "db:drop", "db:schema:load", "db:schema:dump", "db:rollback",
                           "db:setup", "db:version", "db:migrate:status", "db:abort_if_pending_migrations", "db:migrate:up", "db:migrate:down",
                           "db:migrate:redo", "db:reset", "db:test:prepare"})
+# `:NAME` tasks arrived with multiple databases in Rails 6.0; these later (databases.rake).
+SCOPED_SINCE = {"db:migrate:redo": (6, 1), "db:reset": (7, 0), "db:setup": (7, 0), "db:version": (7, 1)}
+
+
+def scoped_task_defined(base: str, version: str | None) -> bool:
+    """Does this Rails version define `BASE:NAME` tasks (for multi-database environments)?"""
+    if base not in PER_DATABASE:
+        return False
+    parts = re.findall(r"\d+", version or "")
+    if not parts:
+        return True
+    since = SCOPED_SINCE.get(base, (6, 0))
+    return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 0) >= since
+
+
 MIGRATES = frozenset({"db:migrate", "db:prepare", "db:setup", "db:reset", "db:schema:load", "db:migrate:reset",
                       "db:structure:load"})
 DESTRUCTIVE = frozenset({"db:reset", "db:drop", "db:purge", "db:schema:load", "db:setup", "db:seed:replant",

@@ -1,6 +1,6 @@
 from orderlint.messages import Join, Message
 from orderlint.model import Severity
-from orderlint.rails.databases import ALL_DATABASES, PER_DATABASE, QUEUE_LIKE, READ_ONLY, WIPES
+from orderlint.rails.databases import ALL_DATABASES, QUEUE_LIKE, READ_ONLY, WIPES, scoped_task_defined
 from orderlint.rules import Finding, Rule
 
 
@@ -73,7 +73,7 @@ def advice(inv, model) -> Message:
     # where the unscoped task reaches a queue-like database, and so where the advice is needed
     needed = [e for e in relevant
               if any(d.queue_like and d.has_tasks and d.name != inv.primary for d in model.environments[e])]
-    if inv.base not in PER_DATABASE:
+    if not scoped_task_defined(inv.base, model.rails_version):
         return Message("OL501.no-scoped-task", task=f"{inv.task}:{inv.primary}", primary=inv.primary)
     defined = all(e in model.tasks_defined(d, frozenset({e})) for e in needed for d in keep) if needed else True
     if not defined:

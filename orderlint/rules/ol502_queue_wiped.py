@@ -1,6 +1,6 @@
 from orderlint.messages import Message
 from orderlint.model import Severity
-from orderlint.rails.databases import PER_DATABASE, QUEUE_LIKE, WIPES
+from orderlint.rails.databases import QUEUE_LIKE, WIPES, scoped_task_defined
 from orderlint.rules import Finding, Rule
 
 
@@ -48,14 +48,15 @@ class QueueWiped(Rule):
             if not others:
                 continue  # a peer's data is OL401's business: orderlint assumes nothing about it
             name, role = others[0]
-            db = (inv.model or script.model).database(name, inv.environment.only) if inv.environment.only else None
+            model = inv.model or script.model
+            db = model.database(name, inv.environment.only) if inv.environment.only else None
             where = f" ({db.database})" if db is not None and db.database else ""
             reported.add(inv.command)
             dev = inv.environment.only_development()
             loss = Message(f"OL502.loss-{role}")
             if inv.scope is not None:
                 message = Message("OL502.destroys", task=inv.task, db=name, detail=where, loss=loss)
-            elif inv.base in PER_DATABASE:
+            elif scoped_task_defined(inv.base, model.rails_version):
                 message = Message("OL502.also-destroys", task=inv.task, db=name, detail=where, loss=loss,
                                   fix=f"{inv.base}:{inv.primary}")
             else:  # Rails has no `db:truncate_all:primary`, `db:seed:replant:primary`, `db:purge:primary`
