@@ -19,6 +19,13 @@ positive, marked `[ok-label]`.
     python benchmarks/corpus_score.py            # the figures and every disagreement
     python benchmarks/corpus_score.py --json     # the same as JSON
     python benchmarks/corpus_score.py --repo basecamp__once-campfire
+    python benchmarks/corpus_score.py --set held-out   # only the held-out set
+
+The corpus has two sets, named by the `## ` heading of SOURCES.md under which a repository's
+rows appear: `## Tuning set` (rows before any heading count as tuning too) and `## Held-out set`
+(gathered later and never tuned on). `--set tuning|held-out|all` scores one set or both
+(default); with both, the totals of each set are printed too. A folder that SOURCES.md does not
+list belongs to no set and is scored only with `--set all`.
 
 The corpus scripts themselves are not committed (see tests/corpus/README.md): this scorer
 runs on whatever copies are present and says so when there are none.
@@ -41,6 +48,30 @@ ANNOTATION = re.compile(r"#\s*(expect|ok)(?:\+(\d+))?:\s*((?:OL\d{3}[\s,]*)+)")
 CODE = re.compile(r"OL\d{3}")
 NOT_SCRIPTS = {"database.yml", "Gemfile.lock"}
 SEVERITIES = ("error", "warning", "info")
+SETS = ("tuning", "held-out")
+SOURCE_ROW = re.compile(r"^\|\s*([A-Za-z0-9][\w.-]*)/([\w.-]+)\s*\|")
+
+
+def set_name(heading: str) -> str | None:
+    """`Held-out set` -> "held-out", `Tuning set` -> "tuning"; any other heading names no set."""
+    words = heading.strip().lower().replace("held out", "held-out").split()
+    return words[0] if words and words[0] in SETS else None
+
+
+def folder_sets(sources: Path) -> dict[str, str]:
+    """Each repository folder (`owner__repo`) of SOURCES.md with the set whose heading it appears under."""
+    found: dict[str, str] = {}
+    if not sources.is_file():
+        return found
+    current: str | None = "tuning"
+    for line in sources.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = set_name(line[3:])
+            continue
+        row = SOURCE_ROW.match(line)
+        if row and current and row.group(1) != "repository":
+            found.setdefault(f"{row.group(1)}__{row.group(2)}", current)
+    return found
 
 
 def orderlint_command() -> list[str]:
@@ -164,6 +195,16 @@ def fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.3f}"
 
 
+def print_set_totals(by_set: dict[str, dict]) -> None:
+    print()
+    print(f"{'set':10} {'repos':>5} {'scr':>4} {'exp':>4} {'rep':>4} {'TP':>4} {'FPe':>4} {'FPw':>4} {'FPi':>4} "
+          f"{'FN':>4} {'prec':>6} {'recall':>6}")
+    for name, t in by_set.items():
+        print(f"{name:10} {t['repositories']:>5} {t['scripts']:>4} {t['expected']:>4} {t['reported']:>4} {t['tp']:>4} "
+              f"{t['fp']['error']:>4} {t['fp']['warning']:>4} {t['fp']['info']:>4} {t['fn_total']:>4} "
+              f"{fmt(t['precision']):>6} {fmt(t['recall']):>6}")
+
+
 def print_text(results: list[dict], total: dict) -> None:
     print(f"{'repository':44} {'scr':>3} {'exp':>4} {'rep':>4} {'TP':>3} {'FPe':>3} {'FPw':>3} {'FPi':>3} "
           f"{'FN':>3} {'prec':>6} {'recall':>6}")
@@ -209,22 +250,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--repo", action="append", default=[], help="only this repository folder (repeatable)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus folder (default: tests/corpus)")
+    parser.add_argument("--set", choices=(*SETS, "all"), default="all", dest="which",
+                        help="score the tuning set, the held-out set, or both (default: all)")
     args = parser.parse_args(argv)
     folders = sorted(p for p in args.corpus.iterdir() if p.is_dir() and "__" in p.name) if args.corpus.is_dir() else []
     if args.repo:
         folders = [f for f in folders if f.name in set(args.repo)]
+    sets = folder_sets(args.corpus / "SOURCES.md")
+    if args.which != "all":
+        folders = [f for f in folders if sets.get(f.name) == args.which]
     if not folders:
-        print(f"no corpus repository folder under {args.corpus} (the scripts are not committed: "
-              "see tests/corpus/README.md)", file=sys.stderr)
+        print(f"no corpus repository folder under {args.corpus}"
+              + (f" in the {args.which} set" if args.which != "all" else "")
+              + " (the scripts are not committed: see tests/corpus/README.md)", file=sys.stderr)
         return 2
     severity_of = default_severities()
     results = [score_repo(folder, severity_of) for folder in folders]
+    for r in results:
+        r["set"] = sets.get(r["repository"])
     total = totals(results)
+    by_set = {name: totals([r for r in results if r["set"] == name]) for name in SETS
+              if any(r["set"] == name for r in results)}
     if args.json:
-        json.dump({"totals": total, "repositories": results}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump({"set": args.which, "totals": total, "sets": by_set, "repositories": results},
+                  sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
         print_text(results, total)
+        if len(by_set) > 1:
+            print_set_totals(by_set)
     return 0
 
 
