@@ -416,8 +416,10 @@ MESSAGES: dict[str, str] = {
     "OL103.message": "`{reset}` ({where}) already loads the seeds; this `db:seed` seeds again",
     "OL103.related": "`{task}` seeds the database",
     "OL104.message": "this script migrates {migrated} but never {missing}; add `db:migrate:{first}` after it",
-    "OL201.destructive-fallback": "if `{task}` fails, `{other}` runs instead ({where}): {effect}, so a failed "
-                                  "migration ends with the data gone; let the failure stop the script",
+    "OL201.destructive-fallback": "if `{task}` fails, `{other}` runs instead ({where}): {effect} ({guard}), so a "
+                                  "failed migration ends with the data gone; let the failure stop the script",
+    "OL201.guard-production": "Rails refuses only in production",
+    "OL201.guard-disabled": "with Rails' production guard disabled",
     "OL201.effect-reloads": "it loads the schema file over the database",
     "OL201.effect-deletes": "it deletes the database",
     "OL201.effect-empties": "it empties every table",

@@ -415,8 +415,11 @@ MESSAGES: dict[str, str] = {
     "OL103.message": "`{reset}` ({where}) peuple déjà la base ; ce `db:seed` la peuple une seconde fois",
     "OL103.related": "`{task}` peuple la base",
     "OL104.message": "ce script migre {migrated} mais jamais {missing} ; ajouter `db:migrate:{first}` après",
-    "OL201.destructive-fallback": "si `{task}` échoue, `{other}` est lancée à la place ({where}) : {effect}, et une "
-                                  "migration ratée finit sans les données ; laisser l'échec arrêter le script",
+    "OL201.destructive-fallback": "si `{task}` échoue, `{other}` est lancée à la place ({where}) : {effect} "
+                                  "({guard}), et une migration ratée finit sans les données ; laisser l'échec "
+                                  "arrêter le script",
+    "OL201.guard-production": "Rails ne refuse qu'en production",
+    "OL201.guard-disabled": "avec la protection de la production de Rails désactivée",
     "OL201.effect-reloads": "elle charge le fichier de schéma par-dessus la base",
     "OL201.effect-deletes": "elle supprime la base",
     "OL201.effect-empties": "elle vide toutes les tables",

@@ -14,6 +14,17 @@ def effect(base: str) -> str:
     return "OL201.effect-reloads"
 
 
+def wipes_data(env, wiper) -> bool:
+    """Can the destructive fallback really run where it matters? Not in development or test
+    (there it is the setup idiom), not in production unless the environment check is disabled
+    (Rails refuses to drop or reload a production database)."""
+    if wiper.disables_env_check and env.may_be("production"):
+        return True
+    if env.only is None:
+        return True
+    return bool(env.only - {"development", "test", "production"} - env.excluded)
+
+
 class PrimaryFailureIgnored(Rule):
     """## What it does
     Reports a task on the primary database (`db:migrate`, `db:seed`, `db:prepare`, …) whose
@@ -24,8 +35,9 @@ class PrimaryFailureIgnored(Rule):
     A failure handled by a fallback that itself stops the script on failure (`db:reset`
     failing over to `db:migrate`) is not reported, unless that fallback destroys or reloads
     the database (`db:migrate || db:setup`, `|| db:schema:load`, `|| db:reset`) in a script
-    that can run outside development: then the failure's consequence is an empty schema
-    loaded over the data, and that is the finding. A failure orderlint cannot follow is
+    that can run in an environment Rails does not protect (staging, any environment but
+    development, test and production; production too when the check is disabled): then the
+    failure's consequence is an empty schema loaded over the data, and that is the finding. A failure orderlint cannot follow is
     never reported.
 
     ## Why is this bad?
@@ -70,9 +82,11 @@ class PrimaryFailureIgnored(Rule):
                 continue
             wiper = destructive_fallback(script, inv)
             if wiper is not None:
-                if not inv.environment.only_development():  # in development the idiom is the point
+                if wipes_data(inv.environment, wiper):
                     yield Finding.at(inv, Message("OL201.destructive-fallback", task=inv.task, other=wiper.task,
-                                                  where=where(wiper), effect=Message(effect(wiper.base))),
+                                                  where=where(wiper), effect=Message(effect(wiper.base)),
+                                                  guard=Message("OL201.guard-disabled" if wiper.disables_env_check
+                                                                else "OL201.guard-production")),
                                      [related(wiper, Message("OL201.fallback-related", task=wiper.task))])
                 continue
             if falls_back(script, inv):
