@@ -34,6 +34,8 @@ MESSAGES: dict[str, str] = {
     "step_secondary": "{db}: any migration task aimed at it ({tasks}…)|{db}: any migration task aimed at one of them "
                       "({tasks}…)",
     "step_secondary_none": "no other database here: nothing to do",
+    "step_secondary_none_peers": "no queue, cache or cable database here (the others are peers, in no assumed order): "
+                                 "nothing to do",
     "step_named": "{db}: any migration task aimed at it ({tasks}…)",
     "step_migrations": "any migration task ({tasks}…)",
     "step_tasks_on": "{tasks} on {db}",
@@ -47,6 +49,7 @@ MESSAGES: dict[str, str] = {
                        "the primary database",
     "rule_disabled": " — *not checked: {codes} disabled*",
     "rule_moot": " — *moot here: one database*",
+    "rule_moot_peers": " — *moot here: no queue, cache or cable database*",
     "reason": "**Reason**: the primary database holds the application data, the queue only holds jobs: "
               "the schema the jobs depend on comes first, the data that needs the schema last.",
     # scripts
@@ -196,6 +199,7 @@ MESSAGES: dict[str, str] = {
     "why_seed_1": "needs the migrations to be applied",
     "why_seed_2": "loads the initial data",
     "why_moot": "moot here: one database",
+    "why_moot_peers": "moot here: no queue, cache or cable database (the others are peers)",
     "where_all": "in every script",
     "where_only": "only in {yes} (not in {no})",
     "where_except": "in every script but {no}",
@@ -219,6 +223,7 @@ MESSAGES: dict[str, str] = {
     "sep_data_ok": "✅ the data of {db} stays intact during the operations on {primary}",
     "sep_data_bad": "❌ the data of {db} does **not** stay intact: {why}",
     "sep_single": "➖ one database only: nothing to separate",
+    "sep_peers": "➖ no queue, cache or cable database: nothing to separate (the other databases are peers)",
     "sep_wipe": "{task} wipes {db} ({where})",
     "errors": "**Error handling**:",
     "err_primary_ok": "✅ {db}: blocking",

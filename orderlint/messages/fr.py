@@ -29,6 +29,8 @@ MESSAGES: dict[str, str] = {
     "step_secondary": "{db} : toute tâche de migration qui la vise ({tasks}…)|{db} : toute tâche de migration qui "
                       "vise l'une d'elles ({tasks}…)",
     "step_secondary_none": "aucune autre base ici : étape sans objet",
+    "step_secondary_none_peers": "aucune base de file, de cache ou de câble ici (les autres sont des bases pairs, "
+                                 "sans ordre supposé) : étape sans objet",
     "step_named": "{db} : toute tâche de migration qui la vise ({tasks}…)",
     "step_migrations": "toute tâche de migration ({tasks}…)",
     "step_tasks_on": "{tasks} sur {db}",
@@ -45,6 +47,7 @@ MESSAGES: dict[str, str] = {
                        "opération sur la base principale",
     "rule_disabled": " — *non vérifié : {codes} désactivé*",
     "rule_moot": " — *sans objet ici : une seule base*",
+    "rule_moot_peers": " — *sans objet ici : aucune base de file, de cache ou de câble*",
     "reason": "**Raison** : la base principale contient les données applicatives, la queue uniquement les jobs : "
               "d'abord le schéma dont les jobs dépendent, en dernier les données qui ont besoin du schéma.",
     "scripts": "📝 Scripts et ordre d'exécution",
@@ -193,6 +196,7 @@ MESSAGES: dict[str, str] = {
     "why_seed_1": "nécessite que les migrations soient appliquées",
     "why_seed_2": "peuple la base avec les données initiales",
     "why_moot": "sans objet ici : une seule base",
+    "why_moot_peers": "sans objet ici : aucune base de file, de cache ou de câble (les autres sont des bases pairs)",
     "where_all": "dans tous les scripts",
     "where_only": "uniquement dans {yes} (pas dans {no})",
     "where_except": "dans tous les scripts sauf {no}",
@@ -215,6 +219,7 @@ MESSAGES: dict[str, str] = {
     "sep_data_ok": "✅ les données de {db} restent intactes lors des opérations sur {primary}",
     "sep_data_bad": "❌ les données de {db} ne restent **pas** intactes : {why}",
     "sep_single": "➖ une seule base : rien à séparer",
+    "sep_peers": "➖ aucune base de file, de cache ou de câble : rien à séparer (les autres bases sont des pairs)",
     "sep_wipe": "{task} efface {db} ({where})",
     "errors": "**Gestion des erreurs** :",
     "err_primary_ok": "✅ {db} : bloquant",

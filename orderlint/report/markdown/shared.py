@@ -289,6 +289,16 @@ class Facts:
     def has_secondary(self) -> bool:
         return any(self.secondary_names(m) for m in self.models)
 
+    @staticmethod
+    def peer_names(model: DatabaseModel) -> list[str]:
+        """Databases with tasks that are neither the primary nor queue-like: no policy is assumed for them."""
+        primary = model.primary(None)
+        return [d.name for d in model.for_envs(None) if d.name != primary and d.has_tasks and not d.queue_like]
+
+    def moot(self, key: str) -> str:
+        """`rule_moot` for a one-database app, `rule_moot_peers` when its other databases are peers."""
+        return key + "_peers" if any(self.peer_names(m) for m in self.models) else key
+
     def enabled(self, code_: str) -> bool:
         return code_selected(code_, self.settings.select, self.settings.ignore)
 
