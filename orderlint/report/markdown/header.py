@@ -77,7 +77,7 @@ def step_what(facts: Facts, step: PolicyStep) -> str:
         if step.database in ("secondary", "queue-like"):
             names = sorted({n for m in facts.models for n in facts.secondary_names(m)})
             if not names:
-                return t(facts.moot("step_secondary_none"))
+                return t(facts.moot("step_secondary_none", "step_secondary_none_peers"))
             return t("step_secondary", db=", ".join(secondary_labels), n=len(secondary_labels),
                      tasks=", ".join(code(f"db:migrate:{n}") for n in names))
         if step.database:
@@ -110,7 +110,7 @@ def policy_section(facts: Facts) -> list[str]:
         off = [c for c in codes if not facts.enabled(c)]
         suffix = t("rule_disabled", codes=", ".join(off)) if off else ""
         if single and key in ("rule_nonblocking", "rule_separation"):
-            suffix += t(facts.moot("rule_moot"))
+            suffix += t(facts.moot("rule_moot", "rule_moot_peers"))
         lines.append(f"- {t(key)} ({', '.join(codes)}){suffix}")
     if facts.policy == DEFAULT_POLICY and not single:
         lines += ["", t("reason")]

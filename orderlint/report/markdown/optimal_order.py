@@ -34,7 +34,7 @@ def optimal_order_section(facts: Facts) -> list[str]:
         lines.append(t("why_step", n=k + 1, name=facts.step_name(step.name), db=db))
         bullets: list[str] = []
         if step.database in ("secondary", "queue-like") and single:
-            lines += [f"   - {t(facts.moot('why_moot'))}", ""]
+            lines += [f"   - {t(facts.moot('why_moot', 'why_moot_peers'))}", ""]
             continue
         if kind == "primary":
             bullets += [t("why_primary_1"), t("why_primary_2")]

@@ -295,9 +295,9 @@ class Facts:
         primary = model.primary(None)
         return [d.name for d in model.for_envs(None) if d.name != primary and d.has_tasks and not d.queue_like]
 
-    def moot(self, key: str) -> str:
-        """`rule_moot` for a one-database app, `rule_moot_peers` when its other databases are peers."""
-        return key + "_peers" if any(self.peer_names(m) for m in self.models) else key
+    def moot(self, single: str, peers: str) -> str:
+        """`single` for a one-database app, `peers` when its other databases are all peers."""
+        return peers if any(self.peer_names(m) for m in self.models) else single
 
     def enabled(self, code_: str) -> bool:
         return code_selected(code_, self.settings.select, self.settings.ignore)
