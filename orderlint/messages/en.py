@@ -111,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "never_head": "**Never touches**:",
     "never_ok": "✅ {other}: no task aimed at {db} touches it",
     "never_bad": "⚠️ {other} — **false**: {why}",
+    "never_peer": "➖ {other} — a peer database, no separation assumed: {why}",
     "never_nothing": "✅ {other}: no task aimed at {db} runs in these scripts",
     "bad_migrate": "{task} also acts on it ({where})",
     "bad_wipe": "{task} wipes it ({where})",

@@ -29,7 +29,7 @@ MESSAGES: dict[str, str] = {
     "step_secondary": "{db} : toute tâche de migration qui la vise ({tasks}…)|{db} : toute tâche de migration qui "
                       "vise l'une d'elles ({tasks}…)",
     "step_secondary_none": "aucune autre base ici : étape sans objet",
-    "step_secondary_none_peers": "aucune base de file, de cache ou de câble ici (les autres sont des bases pairs, "
+    "step_secondary_none_peers": "aucune base de file, de cache ou de câble ici (les autres sont des bases homologues, "
                                  "sans ordre supposé) : étape sans objet",
     "step_named": "{db} : toute tâche de migration qui la vise ({tasks}…)",
     "step_migrations": "toute tâche de migration ({tasks}…)",
@@ -105,6 +105,7 @@ MESSAGES: dict[str, str] = {
     "never_head": "**Ne touche JAMAIS** :",
     "never_ok": "✅ {other} : aucune tâche destinée à {db} n'y touche",
     "never_bad": "⚠️ {other} — **faux** : {why}",
+    "never_peer": "➖ {other} — base homologue, aucune séparation supposée : {why}",
     "never_nothing": "✅ {other} : aucune tâche destinée à {db} dans ces scripts",
     "bad_migrate": "{task} agit aussi sur elle ({where})",
     "bad_wipe": "{task} l'efface ({where})",
@@ -196,7 +197,7 @@ MESSAGES: dict[str, str] = {
     "why_seed_1": "nécessite que les migrations soient appliquées",
     "why_seed_2": "peuple la base avec les données initiales",
     "why_moot": "sans objet ici : une seule base",
-    "why_moot_peers": "sans objet ici : aucune base de file, de cache ou de câble (les autres sont des bases pairs)",
+    "why_moot_peers": "sans objet ici : aucune base de file, de cache ou de câble (les autres sont des bases homologues)",
     "where_all": "dans tous les scripts",
     "where_only": "uniquement dans {yes} (pas dans {no})",
     "where_except": "dans tous les scripts sauf {no}",
@@ -219,7 +220,7 @@ MESSAGES: dict[str, str] = {
     "sep_data_ok": "✅ les données de {db} restent intactes lors des opérations sur {primary}",
     "sep_data_bad": "❌ les données de {db} ne restent **pas** intactes : {why}",
     "sep_single": "➖ une seule base : rien à séparer",
-    "sep_peers": "➖ aucune base de file, de cache ou de câble : rien à séparer (les autres bases sont des pairs)",
+    "sep_peers": "➖ aucune base de file, de cache ou de câble : rien à séparer (les autres bases sont homologues)",
     "sep_wipe": "{task} efface {db} ({where})",
     "errors": "**Gestion des erreurs** :",
     "err_primary_ok": "✅ {db} : bloquant",
