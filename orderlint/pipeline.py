@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 from pathlib import Path
 
+from orderlint.deploy import host_kind
 from orderlint.shell.discover import discover
 from orderlint.flow import (
     EnvSet,
@@ -17,9 +19,10 @@ from orderlint.flow import (
     file_environment,
     initial_state,
     normalize_env,
+    replace,
 )
 from orderlint.messages import Loc, Message
-from orderlint.model import Diagnostic, OrderlintError, Related, Severity
+from orderlint.model import Diagnostic, OrderlintError, Pos, Related, Severity
 from orderlint.shell.parse import ParsedFile, parse_tree
 from orderlint.flow.reach import may_reach_rails, names_task, runs_other_code
 from orderlint.rails.databases import (
@@ -69,6 +72,7 @@ class Analyzer:
         self._ymls: dict[tuple[Path, Path], Path | None] = {}
         self._shared: dict = {}
         self.warnings: list[str] = []  # entries below a given folder left out (loops, unreadable): the run goes on
+        self.hosts: dict = {}  # deploy files read (orderlint.deploy), by absolute path: run by their steps
 
     def find_yml(self, folder: Path, root: Path) -> Path | None:
         """find_database_yml, once per folder in a run (thousands of scripts share a few apps)."""
@@ -96,6 +100,12 @@ class Analyzer:
         for glob, env in self.settings.environments.items():
             if fnmatch.fnmatch(rel.as_posix(), glob) or fnmatch.fnmatch(display_path(path), glob):
                 return self.shared(EnvSet(frozenset({normalize_env(env)})))
+        from orderlint.deploy.kamal import hook_environments
+        from orderlint.flow import ENV_ALIASES
+
+        hooks = hook_environments(absolute)
+        if hooks and all(h.lower() in ENV_ALIASES for h in hooks):  # a Kamal hook: its destinations
+            return self.shared(EnvSet(frozenset(normalize_env(h) for h in hooks)))
         found = file_environment(app_rel.parts)
         return self.shared(EnvSet(frozenset({found})) if found else EnvSet())
 
@@ -155,7 +165,8 @@ class Analyzer:
 
         for n, f in enumerate(files, 1):
             try:
-                ls = self.loader.load(f, keep_tree=at_once)
+                kind = host_kind(f)
+                ls = self._load_host(f, kind) if kind else self.loader.load(f, keep_tree=at_once)
             except OrderlintError as exc:
                 (errors if f in named else self.warnings).append(str(exc))
                 continue
@@ -223,6 +234,14 @@ class Analyzer:
 
     def run_entry(self, path: Path, ls: LoadedScript, root: Path, used_by: dict[str, list[str]]) -> Interpreter:
         interp = self._interpreter(path, ls, root, used_by)
+        host = self.hosts.get(ls.absolute)
+        if host is not None:  # a deploy file: its steps, with the host's failure rules
+            from orderlint.flow.hosts import run_host
+
+            st = initial_state(ls.absolute, self.script_environment(path, root), "")
+            st = replace(st, cwd=os.path.normpath(ls.absolute.parent / host.folder))  # the checkout, the build context
+            run_host(interp, host.steps, st)
+            return interp
         if can_reach_rails(ls.parsed.data):
             st = initial_state(ls.absolute, self.script_environment(path, root), ls.parsed.line_text(0))
             if not names_task(ls.parsed.data):
@@ -236,6 +255,21 @@ class Analyzer:
                 interp = self._interpreter(path, ls, root, used_by)
             interp.run(ls.script.body, st)
         return interp
+
+    def _load_host(self, path: Path, kind: str) -> LoadedScript:
+        """A deploy file read by its reader (orderlint.deploy): an entry with no shell of its own."""
+        from orderlint.deploy import read_host
+        from orderlint.shell.syntax import Script
+
+        absolute = real_path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise OrderlintError(f"{display_path(path)}: cannot read ({exc.strerror or exc})") from None
+        host = read_host(kind, display_path(path), raw)
+        self.hosts[absolute] = host
+        self.extra_paths.add(str(absolute))
+        return LoadedScript(host.text, absolute, False, script=Script(host.text.path, Seq((), Pos(0, 0))))
 
     def _run_entries(self, entries: list, root: Path, used_by: dict[str, list[str]]) -> list[tuple]:
         if self.jobs != 1:

@@ -92,7 +92,10 @@ class ScriptAnalysis:
         return Path(self.path).name
 
     def is_deploy(self) -> bool:
-        """A glob with a `/` matches the path, one without matches the file name (`deploy*`)."""
+        """A glob with a `/` matches the path, one without matches the file name (`deploy*`);
+        Kamal's `.kamal/hooks/pre-deploy` hook is one by what it is."""
+        if Path(self.path).parts[-3:] == (".kamal", "hooks", "pre-deploy"):
+            return True
         return any(fnmatch.fnmatch(self.path, g) if "/" in g else fnmatch.fnmatch(self.name, g)
                    for g in self.settings.deploy_scripts)
 

@@ -91,6 +91,20 @@ def test_shell_reading_never_imports_later_stages():
             assert not [t for t in targets if t.startswith(later)], name
 
 
+def test_deploy_files_are_read_between_shell_reading_and_the_flow():
+    """Deploy readers build on shell reading; shell reading never reads deploy files; the flow
+    runs their steps; nothing before the flow drives it."""
+    later = ("orderlint.flow", "orderlint.rules", "orderlint.report", "orderlint.cli", "orderlint.pipeline",
+             "orderlint.results")
+    graph = import_graph()
+    for name, targets in graph.items():
+        if name.startswith("orderlint.deploy"):
+            assert not [t for t in targets if t.startswith(later)], name
+        if name.startswith("orderlint.shell"):
+            assert not [t for t in targets if t.startswith("orderlint.deploy")], name
+    assert any(t.startswith("orderlint.deploy") for t in graph["orderlint.flow.hosts"])
+
+
 def test_no_module_outgrows_its_room():
     sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in _modules().items()}
     assert {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES} == {}

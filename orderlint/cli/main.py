@@ -26,7 +26,8 @@ DESCRIPTION = """\
 Check the Rails database tasks of ops shell scripts: their order, what happens when one fails,
 the environments they run in, and the databases they touch. orderlint never runs the scripts.
 
-PATHS default to ops/ (or `paths` in the configuration); `-` reads a script from stdin.
+PATHS default to the deploy surface of the Rails app around the current directory, else ops/
+(or `paths` in the configuration); `-` reads a script from stdin.
 
 Commands:
   orderlint tasks [PATHS]   each script's database tasks, in the order they run
@@ -89,7 +90,7 @@ def _parser(command: str):
     p = Parser(prog=prog, description=description, allow_abbrev=False, add_help=False,
                usage="%(prog)s [PATHS ...] [OPTIONS]",
                formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(prog, max_help_position=30))
-    p.add_argument("paths", nargs="*", metavar="PATHS", help="files or folders to check (default: ops/)")
+    p.add_argument("paths", nargs="*", metavar="PATHS", help="files or folders to check (default: the Rails app's deploy surface, else ops/)")
     out = p.add_argument_group("output")
     if command == "check":
         out.add_argument("--format", "-f", "--output-format", dest="format", metavar="FORMAT",

@@ -92,6 +92,10 @@ def render(fmt: str, report) -> str:
 NO_SCRIPT = "no shell script found under {paths} (*.sh, *.bash, or a file with a bash/sh shebang)"
 
 
+NO_DEPLOY_FILE = ("no shell script or deploy file found in the Rails app at {app} (bin/, script/, ops/, deploy/, "
+                  "docker/, .kamal/hooks/, Dockerfile, Procfile, CI workflows…)")
+
+
 def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
@@ -118,6 +122,13 @@ def _execute(options: Options) -> int:
         return EXIT_CLEAN
 
     paths = list(options.paths) or [Path(p) for p in settings.paths]
+    app = None  # a Rails app whose deploy surface a bare `orderlint` checks
+    if not options.paths and not options.stdin_filename and settings.origins.get("paths", "default") == "default":
+        from orderlint.deploy.surface import rails_app, surface
+
+        app = rails_app(Path.cwd())
+        if app is not None:
+            paths = surface(app, settings.exclude)
     stdin = None
     if any(str(p) == "-" for p in paths):
         paths = [p for p in paths if str(p) != "-"]
@@ -125,7 +136,9 @@ def _execute(options: Options) -> int:
         stdin = (options.stdin_filename or "stdin.sh", data)
     elif options.stdin_filename and not paths:
         stdin = (options.stdin_filename, sys.stdin.buffer.read())
-    if not options.paths and not stdin:
+    if app is not None:
+        pass  # the files found are there; none found is said below
+    elif not options.paths and not stdin:
         missing = [p for p in paths if not p.exists()]
         if missing and len(missing) == len(paths):
             origin = settings.origins.get("paths", "default")
@@ -187,7 +200,11 @@ def _execute(options: Options) -> int:
                              ("markdown", options.markdown_output)):
         if target is not None:
             emitted.files[str(target)] = render(fmt_name, plain)
-    if not results.files and not results.errors and not options.quiet:
+    if not results.files and not results.errors and not options.quiet and app is not None:
+        from orderlint.shell.resolve import display_path
+
+        warnings.append(NO_DEPLOY_FILE.format(app=display_path(app)))
+    elif not results.files and not results.errors and not options.quiet:
         shown = ", ".join(str(p) for p in paths[:3]) + (", …" if len(paths) > 3 else "")
         warnings.append(NO_SCRIPT.format(paths=shown or "the given paths"))
     emitted.stderr = [f"orderlint: warning: {w}" for w in dict.fromkeys(warnings)]

@@ -95,6 +95,10 @@ def _spans(tree) -> dict[int, int]:
 def read_directives(pf: ParsedFile) -> list[Directive]:
     if not pf.names_orderlint:
         return []  # no directive: no need for the syntax tree (nor the text)
+    from orderlint.deploy.host import HostText
+
+    if isinstance(pf, HostText):
+        return _host_directives(pf)
     tree = pf.tree
     comments = list(_comments(tree))
     rows = pf.data.split(b"\n")
@@ -122,6 +126,42 @@ def read_directives(pf: ParsedFile) -> list[Directive]:
                 directive.lines = range(row + 1, max(row, spans.get(row, row)) + 2)
         elif directive.kind == "disable-file":
             directive.lines = range(1, total + 1)
+        out.append(directive)
+    return out
+
+
+HOST_COMMENT = re.compile(r"(?:^|(?<=\s))#+\s*orderlint\s*:.*$", re.I)
+
+
+def _host_directives(pf) -> list[Directive]:
+    """Directives in the `#` comments of a deploy file (YAML, TOML, Dockerfile, Procfile): on its
+    own line a directive covers the step that starts on the next line; at the end of a line,
+    the step that starts there (the lines the step's shell spans, as its reader recorded)."""
+    if not pf.comments:
+        return []
+    rows = pf.data.decode("utf-8", "replace").split("\n")
+    comment_rows = {r for r, line in enumerate(rows) if line.lstrip().startswith("#")}
+    out = []
+    for row, line in enumerate(rows):
+        match = HOST_COMMENT.search(line)
+        if not match or not DIRECTIVE.match(match.group()):
+            continue
+        text = match.group()
+        start = len(line[:match.start()].encode("utf-8"))
+        end = len(line.encode("utf-8"))
+        directive = _parse(pf.path, row + 1, pf.char_column(Pos(row, start)), pf.char_column(Pos(row, end)),
+                           text.strip(), DIRECTIVE.match(text).group("body"))
+        if directive.kind == "disable":
+            if row in comment_rows:
+                target = row + 1
+                while target in comment_rows:
+                    target += 1
+                if target < len(rows) and rows[target].strip():
+                    directive.lines = range(target + 1, max(target, pf.spans.get(target, target)) + 2)
+            else:
+                directive.lines = range(row + 1, max(row, pf.spans.get(row, row)) + 2)
+        elif directive.kind == "disable-file":
+            directive.lines = range(1, len(rows) + 1)
         out.append(directive)
     return out
 

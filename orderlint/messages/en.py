@@ -340,6 +340,8 @@ MESSAGES: dict[str, str] = {
                               "command substitution",
     "flow.function-returns-success": "`{function}` returns success after the failure ({where})",
     "flow.no-errexit": "the script never enables `set -e`",
+    "deploy.shell-no-errexit": "`{step}` ({where}) runs in `{shell}`, without `set -e`",
+    "deploy.may-fail": "`{setting}` ({where}) lets the step fail without failing the rest",
     "flow.errexit-off": "`set +e` on {where} turns errexit off",
     "flow.err-trap-no-subshells": "the `trap … ERR` of {where} does not reach subshells and `$(…)` (no `set -E`)",
     "flow.err-trap-no-functions": "the `trap … ERR` of {where} does not reach functions (no `set -E`)",
@@ -352,6 +354,8 @@ MESSAGES: dict[str, str] = {
     "flow.goes-on-before-check": "the script goes on to `{task}` ({where}) before it checks the saved status",
     # -- fixes ------------------------------------------------------------------------------------
     "fix.errexit-or-exit": "`set -e` first, or `|| exit 1` after the task",
+    "fix.host-after-script": "run the task in `script:`, where a failure fails the job",
+    "fix.host-may-fail": "remove `{setting}` from the step that runs the task, or run the task in a step of its own",
     "fix.or-exit": "`|| exit 1` after the task",
     "fix.wait-pid": "`wait \"$pid\"`, which returns the job's status",
     "fix.wait-pid-errexit": "`wait \"$pid\"` for it, under `set -e`",

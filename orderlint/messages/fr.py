@@ -336,6 +336,8 @@ MESSAGES: dict[str, str] = {
                               "de la substitution de commande",
     "flow.function-returns-success": "`{function}` renvoie un succès après l'échec ({where})",
     "flow.no-errexit": "le script n'active jamais `set -e`",
+    "deploy.shell-no-errexit": "`{step}` ({where}) s'exécute dans `{shell}`, sans `set -e`",
+    "deploy.may-fail": "`{setting}` ({where}) permet à l'étape d'échouer sans faire échouer la suite",
     "flow.errexit-off": "`set +e` ({where}) désactive errexit",
     "flow.err-trap-no-subshells": "le `trap … ERR` ({where}) n'atteint ni les sous-shells ni `$(…)` (pas de `set -E`)",
     "flow.err-trap-no-functions": "le `trap … ERR` ({where}) n'atteint pas les fonctions (pas de `set -E`)",
@@ -348,6 +350,8 @@ MESSAGES: dict[str, str] = {
     "flow.goes-on-before-check": "le script passe à `{task}` ({where}) avant de vérifier le code de retour gardé",
     # -- fixes ------------------------------------------------------------------------------------
     "fix.errexit-or-exit": "`set -e` en tête, ou `|| exit 1` après la tâche",
+    "fix.host-after-script": "lancer la tâche dans `script:`, où un échec fait échouer le job",
+    "fix.host-may-fail": "retirer `{setting}` de l'étape qui lance la tâche, ou lancer la tâche dans une étape à part",
     "fix.or-exit": "`|| exit 1` après la tâche",
     "fix.wait-pid": "`wait \"$pid\"`, qui renvoie le code de retour du job",
     "fix.wait-pid-errexit": "`wait \"$pid\"` pour l'attendre, sous `set -e`",

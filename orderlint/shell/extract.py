@@ -620,3 +620,25 @@ def parse_nested(path: str, text: str, origin: Pos) -> Seq:
     data = text.encode("utf-8", "surrogateescape")
     tree = parse_tree(data)
     return _Builder(path, data, origin).block(tree.root_node.children, origin, 0)
+
+
+class _Placed(_Builder):
+    """Shell cut out of another kind of file (a workflow's `run:`, a Dockerfile's `RUN`): every
+    position is the one that file holds it at, as `locate(row, byte column)` of the text says."""
+
+    def __init__(self, path: str, data: bytes, locate) -> None:
+        super().__init__(path, data, Pos(0, 0))
+        self.locate = locate
+
+    def pos(self, point: "tree_sitter.Point") -> Pos:
+        return self.locate(point[0], point[1])
+
+
+def parse_placed(path: str, text: str, locate) -> tuple[Seq, tuple[tuple[int, int], ...]]:
+    """Parse shell that another file holds; its syntax, and the rows (of `text`) it could not parse."""
+    from orderlint.shell.parse import error_regions
+
+    data = text.encode("utf-8", "surrogateescape")
+    tree = parse_tree(data)
+    builder = _Placed(path, data, locate)
+    return builder.block(tree.root_node.children, locate(0, 0), 0), error_regions(tree)
