@@ -1,9 +1,9 @@
-"""Small value types shared by every stage: positions, severities, diagnostics."""
+"""Small value types shared by every stage: positions, severities, diagnostics and their fixes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,6 +54,41 @@ class Related:
         return str(self.text)
 
 
+class Applicability(str, Enum):
+    """ruff's: a safe fix keeps what the script does when nothing fails; an unsafe one changes it."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Edit:
+    """Replace bytes `start_byte`..`end_byte` (end exclusive) of the file at `path` with `text`.
+
+    Offsets count the bytes of the file as it is on disk (a BOM and CR of CRLF line ends
+    included); `text` is written UTF-8 encoded and already carries the file's line ends.
+    `start_byte == end_byte` inserts, an empty `text` deletes.
+    """
+
+    path: str  # display path, as in Diagnostic.path
+    start_byte: int
+    end_byte: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """How to fix one finding: edits that go together (never overlapping), applied at once."""
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability
+    message: "Message"  # what the fix does, e.g. "Add `--exit-code`"
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability is Applicability.SAFE
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     path: str
@@ -66,6 +101,7 @@ class Diagnostic:
     severity: Severity
     text: "Message"
     related: tuple[Related, ...] = field(default=())
+    fix: Fix | None = None
 
     @property
     def message(self) -> str:

@@ -300,7 +300,8 @@ class Analyzer:
             if entry_shown not in users:
                 users.append(entry_shown)
 
-        return Interpreter(ls.absolute, entry_shown, root, self.loader, self.tracked, on_source)
+        return Interpreter(ls.absolute, entry_shown, root, self.loader, self.tracked, on_source,
+                           launchers=self.settings.launchers)
 
     def _invocation(self, ex: Execution, ls: LoadedScript, model: DatabaseModel,
                     parsed: dict[str, ParsedFile]) -> Invocation:

@@ -80,6 +80,7 @@ class ScriptAnalysis:
     settings: Settings
     sources: tuple[str, ...] = ()  # libraries this entry brings in
     used_by: tuple[str, ...] = ()  # entry scripts that source or run this one
+    texts: object = field(default=None, repr=False, compare=False)  # rules._fix.Sources: bytes for fixes
 
     def by_id(self, ident: int) -> Invocation | None:
         index = self.__dict__.get("_index")

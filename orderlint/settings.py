@@ -24,6 +24,9 @@ class Settings:
     roles: dict[str, str] = field(default_factory=dict)  # database name -> queue, cache, cable or peer
     policy: Policy = DEFAULT_POLICY
     deploy_scripts: tuple[str, ...] = ("deploy*",)
+    launchers: tuple[str, ...] = ()  # a project's own commands that run the command after them
     suppressions: bool = True
+    fix: bool = False  # apply the safe fixes (`--fix`)
+    unsafe_fixes: bool = False  # also offer and apply the unsafe ones (`--unsafe-fixes`)
     config_file: str | None = None
     origins: dict[str, str] = field(default_factory=dict)  # key -> where its value came from

@@ -143,7 +143,7 @@ def test_readme_first_command_runs_the_example():
     assert proc.returncode == 0, proc.stderr.decode()
     text = proc.stdout.decode()
     assert "OL501" in text and "OL502" in text
-    assert text.endswith("Found 6 findings (6 warnings) in 4 files.\n")
+    assert text.endswith("Found 6 findings (6 warnings) in 4 files.\nNo fix available (5 hidden fixes can be enabled with `--unsafe-fixes`).\n")
     tasks = run_cli(*args[1:], "--show-tasks").stdout.decode()
     for line in ("77:39  db:migrate", "95:44  db:migrate:queue", "116:39  db:seed", "318:18  db:reset"):
         assert line in tasks and line not in text
@@ -158,4 +158,5 @@ def test_readme_quick_start_shows_the_real_output():
     lines = proc.stdout.decode().splitlines()
     at = lines.index(shown[0])
     assert lines[at:at + 3] == shown[:3]
-    assert lines[-1] == shown[-1] == "Found 6 findings (6 warnings) in 4 files."
+    assert lines[-2:] == shown[-2:] == ["Found 6 findings (6 warnings) in 4 files.",
+                                     "No fix available (5 hidden fixes can be enabled with `--unsafe-fixes`)."]

@@ -121,7 +121,7 @@ def test_findings_first_ruff_style():
     first = text.splitlines()[0]
     assert re.match(r"^fixtures/seed-app/ops/\S+:\d+:\d+: OL\d{3} \S", first), first
     assert "environment:" not in text and "on failure:" not in text  # no task listing
-    assert text.endswith("Found 6 findings (6 warnings) in 4 files.\n")
+    assert text.endswith("Found 6 findings (6 warnings) in 4 files.\nNo fix available (5 hidden fixes can be enabled with `--unsafe-fixes`).\n")
 
 
 def test_show_tasks_and_the_tasks_command():
@@ -150,7 +150,7 @@ def test_statistics():
     assert proc.returncode == 1
     lines = proc.stdout.decode().splitlines()
     assert lines[:2] == ["5\tOL501\ttask-touches-both-databases", "1\tOL502\tqueue-wiped"]
-    assert lines[-1] == "Found 6 findings (6 warnings) in 4 files."
+    assert lines[-2:] == ["Found 6 findings (6 warnings) in 4 files.", "No fix available (5 hidden fixes can be enabled with `--unsafe-fixes`)."]
     as_json = json.loads(cli(SEED, "--statistics", "--format", "json").stdout)
     assert as_json == [{"code": "OL501", "name": "task-touches-both-databases", "count": 5},
                        {"code": "OL502", "name": "queue-wiped", "count": 1}]
@@ -167,7 +167,7 @@ def test_output_format_is_an_alias_of_format():
 def test_summary_counts_files_with_findings(tmp_path):
     root = project_tree(tmp_path, {"ops/a.sh": IGNORED, "ops/b.sh": CLEAN, "ops/c.sh": CLEAN})
     proc = cli("ops", "--select", "OL201", cwd=root)
-    assert proc.stdout.decode().endswith("Found 1 finding (1 error) in 1 file.\n")
+    assert proc.stdout.decode().endswith("Found 1 finding (1 error) in 1 file.\n[*] 1 fixable with `--fix`.\n")
 
 
 def test_all_checks_passed_only_on_a_clean_run(tmp_path):

@@ -487,6 +487,12 @@ def test_show_settings_names_where_each_value_came_from(tmp_path):
             # from: default
         deploy-scripts = ["deploy*"]
             # from: default
+        launchers = []
+            # from: default
+        fix = false
+            # from: default
+        unsafe-fixes = false
+            # from: default
         suppressions = false
             # from: command line  (--no-suppressions: `# orderlint: disable` directives are ignored)
 
@@ -582,6 +588,12 @@ ERRORS = [
     ("rails-version = \"seven\"", ".orderlint.toml: 'rails-version' must be a version such as \"7.1\", "
                                   "not 'seven'"),
     ("deploy-scripts = \"deploy*\"", ".orderlint.toml: 'deploy-scripts' must be an array of globs, not a string"),
+    ("launchers = \"zammad run\"", ".orderlint.toml: 'launchers' must be an array of command prefixes such as "
+                                    "\"zammad run\", not a string"),
+    ("launchers = [\"\"]", ".orderlint.toml: 'launchers' must be an array of command prefixes such as "
+                           "\"zammad run\", not an array with an empty string"),
+    ("launchers = [\"with-env $APP\"]", ".orderlint.toml: 'launchers': 'with-env $APP' must be plain command words "
+                                        "such as \"zammad run\" (no quotes, variables or shell operators), not '$APP'"),
     ("policy = []", ".orderlint.toml: 'policy' must be a table with `steps`, not an array"),
     ("[policy]\norder = []", ".orderlint.toml: unknown key 'order' in [policy]"),
     ("[policy]\n", ".orderlint.toml: 'policy' needs `steps`: an array of tables ([[tool.orderlint.policy.steps]]) "

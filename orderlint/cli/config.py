@@ -160,6 +160,11 @@ class Reader:
             raise self.error(f"'{key}' must be {what}, not {shown}")
         return value.strip()
 
+    def boolean(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.error(f"'{key}' must be true or false, not {_type_name(value)}")
+        return value
+
     def strings(self, key: str, value: Any, what: str = "an array of strings") -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             got = _type_name(value) if not isinstance(value, list) else \
@@ -414,6 +419,22 @@ def _rails_version(reader: Reader, value: Any) -> str:
     return text
 
 
+LAUNCHER_WORD = re.compile(r"[\w./@+:%,=-]+")
+
+
+def _launchers(reader: Reader, value: Any) -> tuple[str, ...]:
+    """`["zammad run", "bin/with-env"]`: the words a command line starts with to run its command."""
+    out = []
+    for entry in reader.strings("launchers", value, 'an array of command prefixes such as "zammad run"'):
+        words = entry.split()
+        bad = next((w for w in words if not LAUNCHER_WORD.fullmatch(w)), None)
+        if bad is not None:
+            raise reader.error(f"'launchers': {entry!r} must be plain command words such as \"zammad run\" "
+                               f"(no quotes, variables or shell operators), not {bad!r}")
+        out.append(" ".join(words))
+    return tuple(out)
+
+
 # key → (Settings field, parser(reader, value, folder))
 KEYS: dict[str, tuple[str, Callable[[Reader, Any, Path], Any]]] = {
     "paths": ("paths", lambda r, v, f: tuple(_rebase(f, p) for p in r.strings("paths", v, "an array of paths"))),
@@ -430,7 +451,10 @@ KEYS: dict[str, tuple[str, Callable[[Reader, Any, Path], Any]]] = {
     "rails-version": ("rails_version", lambda r, v, f: _rails_version(r, v)),
     "deploy-scripts": ("deploy_scripts", lambda r, v, f: tuple(_anchored_glob(f, g, name_globs=True) for g in
                                                                r.strings("deploy-scripts", v, "an array of globs"))),
+    "launchers": ("launchers", lambda r, v, f: _launchers(r, v)),
     "policy": ("policy", lambda r, v, f: _policy(r, v)),
+    "fix": ("fix", lambda r, v, f: r.boolean("fix", v)),
+    "unsafe-fixes": ("unsafe_fixes", lambda r, v, f: r.boolean("unsafe-fixes", v)),
 }
 FIELD_KEYS = {field_name: key for key, (field_name, _) in KEYS.items()}
 
@@ -494,6 +518,10 @@ def load_settings(options) -> Settings:
     if options.no_suppressions:
         changes["suppressions"] = False
         origins["suppressions"] = COMMAND_LINE
+    for key, field_name in (("fix", "fix"), ("unsafe-fixes", "unsafe_fixes")):
+        given = getattr(options, field_name, None)
+        if given is not None:
+            changes[field_name], origins[key] = given, COMMAND_LINE
     return replace(settings, **changes, origins=origins)
 
 

@@ -124,6 +124,17 @@ def _parser(command: str):
         rules.add_argument("--no-suppressions", action="store_true", help="ignore `# orderlint: disable` "
                                                                           "directives (for audits)")
         rules.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    if command == "check":
+        fixes = p.add_argument_group("fixes")
+        fixes.add_argument("--fix", action="store_true", default=None, help="apply the safe fixes to the files")
+        fixes.add_argument("--no-fix", dest="fix", action="store_false", help="do not fix (overrides `fix = true`)")
+        fixes.add_argument("--unsafe-fixes", action="store_true", default=None,
+                           help="also offer and apply the fixes that change what a script does")
+        fixes.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false",
+                           help="only safe fixes (overrides `unsafe-fixes = true`)")
+        fixes.add_argument("--diff", action="store_true", help="print the diff --fix would apply, change no file; "
+                                                               "exit 1 when there is one")
+        fixes.add_argument("--fix-only", action="store_true", help="apply the fixes, report no remaining finding")
         rules.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE, exit 0")
     inputs = p.add_argument_group("inputs and run")
     inputs.add_argument("--stdin-filename", metavar="NAME", help="name of the script read from stdin (`-`)")
@@ -260,6 +271,8 @@ def options_from(ns, command: str = "check"):
         jobs=_jobs(ns.jobs), no_cache=ns.no_cache, color=color,
         show_tasks=command == "tasks" or (check and ns.show_tasks), tasks_only=command == "tasks",
         quiet=check and ns.quiet, statistics=statistics, force_exclude=ns.force_exclude,
+        fix=ns.fix if check else None, unsafe_fixes=ns.unsafe_fixes if check else None,
+        diff=check and ns.diff, fix_only=check and ns.fix_only,
     )
 
 

@@ -39,6 +39,10 @@ class Options:
     quiet: bool = False  # findings only, no summary
     statistics: bool = False  # counts per rule instead of the findings
     force_exclude: bool = False  # `exclude` applies to paths named on the command line too
+    fix: bool | None = None  # --fix / --no-fix (None: the configuration's `fix`)
+    unsafe_fixes: bool | None = None  # --unsafe-fixes / --no-unsafe-fixes
+    diff: bool = False  # print what --fix would change, change nothing
+    fix_only: bool = False  # fix, and report nothing that remains
 
 
 class Emitted:
@@ -159,7 +163,9 @@ def _execute(options: Options) -> int:
     color = fmt == "text" and use_color(options.color, options.output is not None)
     date = report_date(options.date)
     run_cache = None
-    if not options.no_cache and stdin is None and options.write_baseline is None and paths:
+    fixing = (settings.fix or options.diff or options.fix_only) and options.write_baseline is None \
+        and not options.tasks_only
+    if not options.no_cache and stdin is None and options.write_baseline is None and paths and not fixing:
         from orderlint.cli.cache import RunCache
 
         run_cache = RunCache.open(options, settings, paths, fmt, bool(color), date)
@@ -172,12 +178,24 @@ def _execute(options: Options) -> int:
     from orderlint.report import Report
     from orderlint.rules.check import exit_code, run_rules
 
-    with progress_bar(options.color) as progress:
-        analyzer = Analyzer(settings, jobs=options.jobs, progress=progress)
-        results = analyzer.analyze(paths, stdin)
-    warnings = list(getattr(analyzer, "warnings", ()))
-    diagnostics = run_rules(results, settings)
-    diagnostics = _apply_suppressions_and_baseline(results, diagnostics, settings, options)
+    fixed_count, fixed_stdin = 0, None
+    if fixing:
+        from orderlint.cli.fix import finish_fixes, run_fixes
+
+        with progress_bar(options.color) as progress:
+            outcome, analyzer = run_fixes(settings, options, paths, stdin, progress,
+                                          lambda r, d: _apply_suppressions_and_baseline(r, d, settings, options))
+        done = finish_fixes(outcome, analyzer, options, stdin)
+        if isinstance(done, int):  # --diff, --fix-only: printed, nothing to report
+            return done
+        results, diagnostics, warnings, fixed_count, fixed_stdin = done
+    else:
+        with progress_bar(options.color) as progress:
+            analyzer = Analyzer(settings, jobs=options.jobs, progress=progress)
+            results = analyzer.analyze(paths, stdin)
+        warnings = list(getattr(analyzer, "warnings", ()))
+        diagnostics = run_rules(results, settings)
+        diagnostics = _apply_suppressions_and_baseline(results, diagnostics, settings, options)
     if options.write_baseline is not None:
         from orderlint.cli.baseline import write_baseline
 
@@ -189,8 +207,14 @@ def _execute(options: Options) -> int:
     report = Report(results, tuple(diagnostics), date=date, lang=options.lang,
                     options={"color": bool(color), "show_tasks": options.show_tasks,
                              "tasks_only": options.tasks_only, "quiet": options.quiet,
-                             "statistics": options.statistics, "errors": len(results.errors)})
+                             "statistics": options.statistics, "errors": len(results.errors),
+                             "unsafe_fixes": settings.unsafe_fixes, "fixing": bool(fixing), "fixed": fixed_count})
     text = render(fmt, report)
+    report_on_stderr = ""
+    if fixed_stdin is not None:  # ruff's: the fixed script on stdout, the report on stderr
+        sys.stdout.buffer.write(fixed_stdin)
+        sys.stdout.flush()
+        report_on_stderr, text = text.rstrip("\n"), ""
     if options.output is not None:
         emitted.files[str(options.output)] = text
     else:
@@ -208,6 +232,7 @@ def _execute(options: Options) -> int:
         shown = ", ".join(str(p) for p in paths[:3]) + (", …" if len(paths) > 3 else "")
         warnings.append(NO_SCRIPT.format(paths=shown or "the given paths"))
     emitted.stderr = [f"orderlint: warning: {w}" for w in dict.fromkeys(warnings)]
+    emitted.stderr += [report_on_stderr] if report_on_stderr else []
     emitted.stderr += [f"orderlint: error: {problem}" for problem in results.errors]
     if results.errors:
         emitted.code = EXIT_ERROR

@@ -218,10 +218,42 @@ def _parsed_files(results, diagnostics) -> dict[str, ParsedFile]:
     return files
 
 
-def _report(d: Directive, message: Message | Join, severity: Severity) -> Diagnostic:
+def _report(d: Directive, message: Message | Join, severity: Severity, fix=None) -> Diagnostic:
     from orderlint.rules import RULES
 
-    return Diagnostic(d.path, d.line, d.column, d.line, d.end_column, UNUSED, RULES[UNUSED].name, severity, message)
+    return Diagnostic(d.path, d.line, d.column, d.line, d.end_column, UNUSED, RULES[UNUSED].name, severity, message,
+                      fix=fix)
+
+
+def _removal(d: Directive, unused: list[str], texts) -> "Fix | None":
+    """Drop the unused codes from the directive, or the whole directive (its line when it is
+    alone on it) when none of its codes is used."""
+    from orderlint.model import Applicability, Fix
+
+    src = texts.get(d.path) if texts is not None else None
+    start = src.offset(d.line - 1, d.column - 1) if src is not None else None
+    end = src.offset(d.line - 1, d.end_column - 1) if src is not None else None
+    if start is None or end is None:
+        return None
+    comment = src.text(start, end)
+    match = DIRECTIVE.match(comment)
+    body = BODY.fullmatch(match.group("body")) if match else None
+    if body is None or not body.group("codes"):
+        return None
+    if set(d.codes) <= set(unused):
+        line_start, eol = src.line_bounds(start)
+        before = src.text(line_start, start)
+        if before.strip():
+            edit = src.edit(line_start + len(before.rstrip().encode()), end, "")
+        else:
+            edit = src.edit(line_start, eol + 1 if eol < len(src.data) else eol, "")
+        return Fix((edit,), Applicability.SAFE, Message("OL004.fix-remove"))
+    at = match.start("body") + body.start("codes")
+    codes = body.group("codes")
+    kept = ",".join(c.strip() for c in codes.split(",") if c.strip().upper() not in unused)
+    offset = start + len(comment[:at].encode())
+    edit = src.edit(offset, offset + len(codes.encode()), kept)
+    return Fix((edit,), Applicability.SAFE, Message("OL004.fix-remove-codes", codes=", ".join(unused)))
 
 
 def _every_finding(results, settings) -> list[Diagnostic]:
@@ -232,6 +264,7 @@ def _every_finding(results, settings) -> list[Diagnostic]:
 
 
 def apply_suppressions(results, diagnostics, settings) -> list[Diagnostic]:
+    from orderlint.rules._fix import Sources
     from orderlint.rules.check import run_rules
 
     all_findings = _every_finding(results, settings)
@@ -248,12 +281,15 @@ def apply_suppressions(results, diagnostics, settings) -> list[Diagnostic]:
     kept = [f for f in diagnostics if not any(d.covers(f) for d in by_path.get(f.path, ()))]
 
     reported = set(results.parsed)
+    texts = next((s.texts for s in results.scripts if getattr(s, "texts", None) is not None), None) or \
+        Sources(results.parsed)
     reports: list[Diagnostic] = []
     for d in directives:
         if d.path not in reported:
             continue
         problems = [d.problem] if d.problem else []
         unused = [c for c in d.codes if c != UNUSED and c not in d.used]
+        fix = _removal(d, unused, texts) if unused and not d.problem and d.kind else None
         if unused:
             codes = ", ".join(unused)
             if d.kind == "disable-file":
@@ -265,7 +301,7 @@ def apply_suppressions(results, diagnostics, settings) -> list[Diagnostic]:
                 text = Message("OL004.unused-on", codes=codes, where=span)
             problems.insert(0, text)
         if problems:
-            reports.append(_report(d, Message("OL004.problems", problems=Join(problems)), Severity.WARNING))
+            reports.append(_report(d, Message("OL004.problems", problems=Join(problems)), Severity.WARNING, fix))
         elif d.kind and not d.reason:
             directive = f"# orderlint: {d.kind}={','.join(d.codes)} -- why"
             reports.append(_report(d, Message("OL004.no-reason", directive=directive), Severity.INFO))

@@ -69,8 +69,7 @@ class Commands:
                                 nxt.append((after, False))
                     current = nxt
                 following.extend(current)
-            paths = [(replace(s, variables={**s.variables,
-                                            a.name: self.expand_one(value, s) if value is not None else ""}), f)
+            paths = [(replace(s, variables={**s.variables, a.name: self.assigned_value(a.name, value, s)}), f)
                      for s, f in following]
             paths = [(f.state, f.failed) for f in _merge([Flow("normal", s, f) for s, f in paths])]
         return [Flow("normal", self.exports(node, s), f) for s, f in paths]
@@ -185,9 +184,13 @@ class Commands:
             return [Flow("normal", st, False)]
         if name == "export":
             return [Flow("normal", st, False)]
+        if name == "read":
+            flows = self.read_heredoc(node, args, st)
+            if flows is not None:
+                return flows
         if name in MESSAGE_COMMANDS or (node.redirects_stderr_or_out and name not in ("cat",)):
             return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
-        launch = classify(words, node.stdin or st.stdin)
+        launch = classify(words, self.herestring_script(node.stdin, st) or node.stdin or st.stdin, self.launchers)
         if prefix_env:
             launch = replace(launch, env={**prefix_env, **launch.env})
         if launch.rails is not None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from orderlint.messages import Message
+from orderlint.shell.launch import project_launchers
 from orderlint.shell.resolve import ScriptLoader
 from orderlint.flow.bookkeeping import Bookkeeping
 from orderlint.flow.checks import Checks
@@ -22,6 +23,7 @@ from orderlint.flow.limits import STEP_BUDGET
 from orderlint.flow.lists import Lists
 from orderlint.flow.nodes import _reads_status
 from orderlint.flow.state import ABORTS, SILENT, Execution, Fate, Flow, FlowNote, State, _merge, replace
+from orderlint.flow.texts import Texts
 from orderlint.flow.traps import Traps
 from orderlint.flow.words import Words
 from orderlint.shell.syntax import (
@@ -43,17 +45,20 @@ from orderlint.shell.syntax import (
 )
 
 
-class Interpreter(Bookkeeping, Words, Commands, Launches, Lists, Compound, Functions, Traps, Checks):
+class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound, Functions, Traps, Checks):
     """Walks an entry script along every path; each room (a base class) evaluates one kind of node."""
 
     def __init__(self, entry: Path, entry_display: str, root: Path, loader: ScriptLoader,
-                 tracked: Callable[[str], bool], on_source: Callable[[str, str], None] | None = None) -> None:
+                 tracked: Callable[[str], bool], on_source: Callable[[str, str], None] | None = None,
+                 launchers: tuple[str, ...] = ()) -> None:
         self.entry = entry
         self.entry_display = entry_display
         self.root = root
         self.loader = loader
         self.tracked = tracked
         self.on_source = on_source or (lambda lib, user: None)
+        self.launchers = project_launchers(launchers)  # the project's own: `zammad run`
+        self.texts: dict[tuple[str, str], set] = {}  # (variable, value) → where that script is written
         self.executions: dict[tuple, Execution] = {}
         self.by_id: dict[int, Execution] = {}
         self.notes: dict[tuple, FlowNote] = {}

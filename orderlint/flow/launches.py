@@ -139,7 +139,10 @@ class Launches:
                                 errexit_origin=Message("flow.launched-shell-no-errexit", launcher=launcher,
                                                        where=self.loc(node.words[0].path, _line(node.start))),
                                 functions=ChainMap(), variables={}, status_vars={}, remote=False,
-                                via=st.via + launch.via)
+                                via=st.via + launch.via,
+                                # `ssh host "bash -s" <<EOF`: the launched string's commands read its stdin
+                                stdin=(self.herestring_script(node.stdin, st) or node.stdin or st.stdin)
+                                if run.heredoc is None else None)
                 flows = self.subshell(body, st, fresh=fresh)
         finally:
             self.nested_depth -= 1

@@ -175,7 +175,7 @@ def _command(walk: _Walk, node: Command) -> None:
     if name == "cd":
         walk.state = interp.simple(node, words, st, {})[0].state
         return
-    launch = classify(words, node.stdin)
+    launch = classify(words, node.stdin, interp.launchers)
     if launch.rails is not None:
         raise Reachable
     if launch.shell is not None:

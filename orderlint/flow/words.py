@@ -51,6 +51,11 @@ class Words:
         out: list[Word] = []
         for w in words:
             parts = w.parts
+            if self.texts and parts and parts[-1].kind in ("var", "cmd") and len(parts) <= 2:
+                script = self.script_words(w, st)  # a variable holding a script, run as one
+                if script is not None:
+                    out.extend(script)
+                    continue
             if len(parts) == 1 and parts[0].kind == "param" and parts[0].text in ("@", "*"):
                 if st.positional is None:
                     out.append(w)

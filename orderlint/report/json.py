@@ -39,7 +39,19 @@ def diagnostic_dict(d) -> dict:
     }
     if d.related:
         out["related"] = [{"path": r.path, "line": r.line, "note": r.note} for r in d.related]
+    if d.fix is not None:
+        out["fix"] = fix_dict(d.fix)
     return out
+
+
+def fix_dict(fix) -> dict:
+    """Byte-exact edits of the files as they are on disk (end exclusive, UTF-8 content)."""
+    return {
+        "applicability": fix.applicability.value,
+        "message": str(fix.message),
+        "edits": [{"path": e.path, "start_byte": e.start_byte, "end_byte": e.end_byte, "content": e.text}
+                  for e in fix.edits],
+    }
 
 
 def render(report: Report) -> str:

@@ -151,6 +151,23 @@ def fingerprint(d: Diagnostic, line_text: str, occurrence: int) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def sarif_fix(fix, root) -> dict:
+    """SARIF's fix object: one artifactChange per file, each edit a replacement of a binary
+    region (byteOffset/byteLength of the file on disk) by the inserted text."""
+    changes: dict[str, list] = {}
+    for e in fix.edits:
+        changes.setdefault(e.path, []).append({
+            "deletedRegion": {"byteOffset": e.start_byte, "byteLength": e.end_byte - e.start_byte},
+            "insertedContent": {"text": e.text},
+        })
+    return {
+        "description": {"text": str(fix.message)},
+        "artifactChanges": [{"artifactLocation": artifact_location(path, root), "replacements": replacements}
+                            for path, replacements in changes.items()],
+        "properties": {"applicability": fix.applicability.value},
+    }
+
+
 def sarif_document(report: Report) -> dict:
     results = report.results
     root = source_root(results, [p for d in report.diagnostics for p in (d.path, *(r.path for r in d.related))])
@@ -181,6 +198,8 @@ def sarif_document(report: Report) -> dict:
                                       "region": {"startLine": max(1, r.line)}}}
                 for n, r in enumerate(d.related, start=1)
             ]
+        if d.fix is not None:
+            result["fixes"] = [sarif_fix(d.fix, root)]
         out.append(result)
     run = {
         "tool": {"driver": {

@@ -123,9 +123,15 @@ def tasks(out: Out, report: Report) -> None:
         out()
 
 
+def fixable(d, report: Report) -> bool:
+    """ruff's `[*]`: a fix that `--fix` applies (an unsafe one only with `--unsafe-fixes`)."""
+    return d.fix is not None and (d.fix.safe or bool(report.options.get("unsafe_fixes")))
+
+
 def finding(out: Out, d, report: Report) -> None:
     style = SEVERITY_STYLE[d.severity]
-    out((f"{show(d.path)}:{d.line}:{d.column}:", "bold"), " ", (d.code, style), " ", show(d.message))
+    mark = ("[*] ", "bold cyan") if fixable(d, report) else ""
+    out((f"{show(d.path)}:{d.line}:{d.column}:", "bold"), " ", (d.code, style), " ", mark, show(d.message))
     parsed = report.results.parsed.get(d.path)
     label = (f" {d.name} ({d.severity.label})", "dim")
     if parsed is not None:
@@ -169,9 +175,30 @@ def summary(out: Out, report: Report) -> None:
                           if counts[s])
         files = len({d.path for d in diagnostics})
         out((f"Found {plural(len(diagnostics), 'finding')}", "bold"), f" ({parts}) in {plural(files, 'file')}.")
-    elif report.options.get("errors") or not results.files:
+        fixes(out, report)
+        return
+    if report.options.get("fixed"):
+        fixes(out, report)
+    if report.options.get("errors") or not results.files:
         return  # some input could not be checked (its error follows), or there was nothing to check
-    else:
-        invocations = len(results.invocations)
-        out(("All checks passed!", "bold green"), f" {plural(len(results.files), 'file')} checked, "
-            f"{plural(invocations, 'database task') if invocations else 'no database task'}.")
+    invocations = len(results.invocations)
+    out(("All checks passed!", "bold green"), f" {plural(len(results.files), 'file')} checked, "
+        f"{plural(invocations, 'database task') if invocations else 'no database task'}.")
+
+
+def fixes(out: Out, report: Report) -> None:
+    """ruff's fix summary: what was fixed, what `--fix` would fix, what `--unsafe-fixes` would add."""
+    opts = report.options
+    fixing, unsafe = bool(opts.get("fixing")), bool(opts.get("unsafe_fixes"))
+    fixable_now = sum(1 for d in report.diagnostics if fixable(d, report))
+    hidden = 0 if unsafe else sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe)
+    hint = f"{plural(hidden, 'hidden fix').replace('fixs', 'fixes')} can be enabled with `--unsafe-fixes`"
+    if fixing:
+        line = f"{opts.get('fixed', 0)} fixed"
+        if hidden:
+            line += f", {hidden} more with `--unsafe-fixes`"
+        out(("[*] ", "bold cyan"), line + ".")
+    elif fixable_now:
+        out(("[*] ", "bold cyan"), f"{fixable_now} fixable with `--fix`" + (f" ({hint})" if hidden else "") + ".")
+    elif hidden:
+        out(f"No fix available ({hint}).")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from orderlint.messages import Join, Loc, Message
-from orderlint.model import Related, Severity
+from orderlint.model import Fix, Related, Severity
 
 if TYPE_CHECKING:
     from orderlint.results import Invocation, ScriptAnalysis
@@ -29,11 +29,13 @@ class Finding:
     message: Message
     related: tuple[Related, ...] = ()
     severity: Severity | None = None  # when the rule's default does not apply (OL502 in development)
+    fix: Fix | None = None
 
     @classmethod
     def at(cls, inv: "Invocation", message: Message, related: Iterable[Related] = (),
-           severity: Severity | None = None) -> "Finding":
-        return cls(inv.path, inv.line, inv.column, inv.end_line, inv.end_column, message, tuple(related), severity)
+           severity: Severity | None = None, fix: Fix | None = None) -> "Finding":
+        return cls(inv.path, inv.line, inv.column, inv.end_line, inv.end_column, message, tuple(related), severity,
+                   fix)
 
 
 class Rule:
@@ -41,6 +43,8 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity]
     summary: ClassVar[str]
+    fixable: ClassVar[str] = ""  # which fixes it offers: "safe", "unsafe", "safe or unsafe"; "" none
+    once_per_script: ClassVar[bool] = False  # one finding a script, placed at the first task concerned
 
     def check(self, script: "ScriptAnalysis") -> Iterable[Finding]:
         """Pipeline-level rules (OL001–OL004) report from the stages themselves."""

@@ -24,14 +24,19 @@ def code_selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -
     return dropped is None or chosen > dropped
 
 
-def run_rules(results: Results, settings: Settings) -> list[Diagnostic]:
+def run_rules(results: Results, settings: Settings, read=None) -> list[Diagnostic]:
+    """`read(path)`: the bytes of a file fixes are computed on (default: the file on disk)."""
+    from orderlint.rules._fix import Sources, read_disk
+
     found: list[Diagnostic] = list(results.diagnostics)
+    texts = Sources(getattr(results, "parsed", {}), read or read_disk)
     for script in results.scripts:
+        script.texts = texts
         for rule in RULES.values():
             for f in rule.check(script):
                 found.append(Diagnostic(f.path, f.line, f.column, f.end_line, f.end_column, rule.code, rule.name,
                                         f.severity if f.severity is not None else rule.severity, f.message,
-                                        f.related))
+                                        f.related, f.fix))
     out: dict[tuple, Diagnostic] = {}
     for d in found:
         if not code_selected(d.code, settings.select, settings.ignore):
@@ -42,7 +47,7 @@ def run_rules(results: Results, settings: Settings) -> list[Diagnostic]:
             continue
         if d.code in settings.severity:
             d = Diagnostic(d.path, d.line, d.column, d.end_line, d.end_column, d.code, d.name,
-                           settings.severity[d.code], d.text, d.related)
+                           settings.severity[d.code], d.text, d.related, d.fix)
         out.setdefault((d.path, d.line, d.column, d.code, d.text), d)
     return sorted(out.values(), key=lambda d: d.sort_key)
 

@@ -18,6 +18,12 @@ class UnusedSuppression(Rule):
     when the code under it changes. Remove it, or run with `--no-suppressions` to audit them.
     A suppression without a reason leaves the next reader guessing whether it still applies.
 
+    ## Fix safety
+    Fixable when the directive is well formed: the unused codes are removed from it, or the
+    whole directive when none of its codes is used (its line, when it is alone on it). Safe:
+    it suppressed nothing. Unknown codes and malformed directives are left to be corrected by
+    hand.
+
     ## Example
     ```bash
     #!/usr/bin/env bash
@@ -38,3 +44,4 @@ class UnusedSuppression(Rule):
     name = "unused-suppression"
     severity = Severity.WARNING
     summary = "an `# orderlint: disable=…` directive that suppresses nothing"
+    fixable = "safe"

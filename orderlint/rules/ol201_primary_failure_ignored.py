@@ -1,8 +1,11 @@
+import re
+
 from orderlint.messages import Message
 from orderlint.flow import SILENT, WARNS
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule, related, where
 from orderlint.rules._failure import changes_database, destructive_fallback, falls_back, verifies_a_migration
+from orderlint.rules._fix import SAFE, UNSAFE, append_handler, errexit_written, make, replace, site_of, source_of
 
 
 def effect(base: str) -> str:
@@ -45,6 +48,14 @@ class PrimaryFailureIgnored(Rule):
     then fails on every request that touches the missing column. The primary database is
     blocking: if its migration fails, the script must stop.
 
+    ## Fix safety
+    Fixable where the cause is certain. `heroku run` gets `--exit-code`; `|| true` (or `|| :`)
+    after the task becomes `|| exit 1`; `local out=$(…)` is split into `local out; out=$(…)`
+    (with `|| exit 1` where the script never enables errexit).
+    These are safe: the script does what it did whenever the task succeeds. Where the
+    script never enables errexit, the fix adds `set -e` after the shebang: unsafe, since
+    every other command that fails then stops the script too (`--unsafe-fixes`).
+
     ## Example
     ```bash
     #!/usr/bin/env bash
@@ -75,6 +86,7 @@ class PrimaryFailureIgnored(Rule):
     name = "primary-failure-ignored"
     severity = Severity.ERROR
     summary = "a failing primary-database task does not stop the script"
+    fixable = "safe or unsafe"
 
     def check(self, script):
         for inv in script.invocations:
@@ -98,5 +110,55 @@ class PrimaryFailureIgnored(Rule):
                 message = Message("OL201.message-fix", task=inv.task, how=how, reason=inv.reason, fix=inv.fix)
             else:
                 message = Message("OL201.message", task=inv.task, how=how, reason=inv.reason)
-            yield Finding.at(inv, message)
+            yield Finding.at(inv, message, fix=fix(script, inv))
+
+
+def fix(script, inv):
+    """`heroku run --exit-code`; `|| exit 1` for `|| true`; `local x; x=$(…)`; `set -e` (unsafe)."""
+    why = getattr(inv.reason, "id", "")
+    if why == "flow.no-errexit":
+        return _errexit(script, inv)
+    site = site_of(script, inv)
+    if site is None:
+        return None
+    if why == "flow.heroku-run":
+        words = site.words()
+        for (_, _, first), (_, end, second) in zip(words, words[1:]):
+            if first == "heroku" and second == "run":
+                edits = [replace(site, (end, end), " --exit-code")]
+                if not errexit_written(script):  # nothing would stop the script on the status now seen
+                    stmt = site.statement()
+                    edits.append(append_handler(site, stmt, "exit 1") if stmt else None)
+                return make(edits, SAFE, Message("OL201.fix-exit-code"))
+        return None
+    if why == "flow.or-discards":
+        right = site.or_discard()
+        return make([replace(site, right, "exit 1")], SAFE, Message("OL201.fix-or-exit")) if right else None
+    if why == "flow.declaration-masks":
+        found = site.declaration()
+        if found is None:
+            return None
+        span, builtin, name, assignment = found
+        text = f"{builtin} {name}; {site.source.text(*assignment)}"
+        if not errexit_written(script):
+            text += " || exit 1"
+        return make([replace(site, span, text)], SAFE, Message("OL201.fix-declare-then-assign", builtin=builtin,
+                                                                name=name))
+    return None
+
+
+ERREXIT_OFF = re.compile(rb"\bset[ \t]+(?:[-+][A-Za-z]*[ \t]+)*(?:\+[A-Za-z]*e|\+o[ \t]+errexit)")
+
+
+def _errexit(script, inv):
+    """`set -e` right after the entry script's shebang: every unchecked failure then stops it."""
+    if script.role != "entry":
+        return None
+    src = source_of(script, script.path)
+    if src is None or src.tree.root_node.has_error or ERREXIT_OFF.search(src.data):
+        return None  # a `set +e` further down would turn it off again
+    at = src.line_bounds(0)[1] + 1 if src.data.startswith(b"#!") else 0
+    if at > len(src.data):  # a shebang alone, without a line end
+        return make([src.edit(len(src.data), len(src.data), "\nset -e")], UNSAFE, Message("OL201.fix-errexit"))
+    return make([src.edit(at, at, "set -e\n")], UNSAFE, Message("OL201.fix-errexit"))
 

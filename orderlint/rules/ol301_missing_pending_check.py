@@ -3,6 +3,7 @@ from orderlint.model import Severity
 from orderlint.flow import ABORTS, UNKNOWN
 from orderlint.rails.databases import MIGRATES
 from orderlint.rules import Finding, Rule
+from orderlint.rules._fix import UNSAFE, insert_after, make, runner, site_of
 
 
 class MissingPendingCheck(Rule):
@@ -16,6 +17,12 @@ class MissingPendingCheck(Rule):
     A migration can "succeed" without applying everything: a migration file missing from the
     image, a `migrations_paths` typo, a second database skipped. The release then starts
     against a schema that is behind.
+
+    ## Fix safety
+    Fixable when the last migration is a command of its own that stops the script on
+    failure: `db:abort_if_pending_migrations`, run the way the migration is run (`bin/rails`,
+    `bundle exec rake`, the same environment variables), is added on the next line. Unsafe:
+    a deploy that used to go on with pending migrations now stops (`--unsafe-fixes`).
 
     ## Example
     ```bash
@@ -39,6 +46,8 @@ class MissingPendingCheck(Rule):
     name = "missing-pending-check"
     severity = Severity.WARNING
     summary = "a deploy script migrates the primary database and never checks for pending migrations"
+    fixable = "unsafe"
+    once_per_script = True
 
     def check(self, script):
         if script.role != "entry" or not script.is_deploy():
@@ -56,5 +65,22 @@ class MissingPendingCheck(Rule):
                 yield Finding.at(
                     inv,
                     Message("OL301.message", task=inv.task),
+                    fix=fix(script, [m for m in migrations if not any(m.id in c.may_before for c in checks)]),
                 )
                 return
+
+
+def fix(script, unchecked):
+    """`… db:abort_if_pending_migrations`, run as the migration is, on the line after the
+    migration that runs after every other unchecked one (one that stops the script on failure)."""
+    last = [m for m in unchecked if all(o.id == m.id or o.id in m.must_before for o in unchecked)]
+    if len(last) != 1 or last[0].on_failure != ABORTS:
+        return None
+    inv = last[0]
+    site = site_of(script, inv)
+    stmt = site.statement() if site is not None else None
+    prefix = runner(site) if stmt is not None else None
+    if prefix is None:
+        return None
+    task = "db:abort_if_pending_migrations"
+    return make([insert_after(site, stmt, prefix + task)], UNSAFE, Message("autofix.add-pending-check", task=task))

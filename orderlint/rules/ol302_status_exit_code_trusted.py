@@ -1,6 +1,8 @@
+from orderlint.flow import ABORTS
 from orderlint.messages import Message
 from orderlint.model import Severity
 from orderlint.rules import Finding, Rule
+from orderlint.rules._fix import SAFE, make, replace, site_of
 
 
 class StatusExitCodeTrusted(Rule):
@@ -12,6 +14,12 @@ class StatusExitCodeTrusted(Rule):
     ## Why is this bad?
     `db:migrate:status` prints a table and exits 0 even when migrations are pending (`down`
     rows). A script that trusts its status believes every migration ran.
+
+    ## Fix safety
+    Fixable where the script stops when the status fails (`if ! …; then exit 1; fi`,
+    `… || exit 1`): the task becomes `db:abort_if_pending_migrations` (scoped as it was), which
+    fails when a migration is pending, so the check means what the script expects. Also
+    inside a quoted command string (`ssh host '…'`). Safe.
 
     ## Example
     ```bash
@@ -40,9 +48,22 @@ class StatusExitCodeTrusted(Rule):
     name = "status-exit-code-trusted"
     severity = Severity.WARNING
     summary = "`db:migrate:status` is used as a check through its exit code"
+    fixable = "safe"
 
     def check(self, script):
         for inv in script.invocations:
             if inv.base == "db:migrate:status" and inv.status_tested and not inv.output_inspected:
                 yield Finding.at(inv, Message("OL302.message-why", task=inv.task, reason=inv.reason) if inv.reason
-                                 else Message("OL302.message", task=inv.task))
+                                 else Message("OL302.message", task=inv.task), fix=fix(script, inv))
+
+
+def fix(script, inv):
+    """`db:abort_if_pending_migrations` (with the same scope) instead of `db:migrate:status`,
+    where the script stops when the status fails (`if ! …; then exit 1; fi`)."""
+    if inv.on_failure != ABORTS:
+        return None
+    site = site_of(script, inv)
+    if site is None:
+        return None
+    task = "db:abort_if_pending_migrations" + inv.task[len("db:migrate:status"):]
+    return make([replace(site, site.word, task)], SAFE, Message("autofix.use-task", task=task))

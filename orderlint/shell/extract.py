@@ -52,12 +52,16 @@ STATEMENT_TYPES = frozenset({
     "for_statement", "c_style_for_statement", "function_definition", "test_command", "ERROR",
 })
 
-_SCRIPT_REF = r"""(?:--\s+)?"?\$\{?(0|BASH_SOURCE)(?:\[0\])?\}?"?"""
+# `$0` or `${BASH_SOURCE[0]}`, maybe through `realpath` / `readlink -f` (the script's real path).
+_SCRIPT_NAME = r""""?\$\{?(0|BASH_SOURCE)(?:\[0\])?\}?"?"""
+_SCRIPT_REF = (rf"""(?:--\s+)?(?:{_SCRIPT_NAME}|"?\$\(\s*(?:realpath|readlink\s+-[fe]|greadlink\s+-f)\s+"""
+               rf"""(?:--\s+)?{_SCRIPT_NAME}\s*\)"?)""")
+_DIRNAME_OF_SCRIPT = rf"""dirname\s+{_SCRIPT_REF}"""
 _DIRNAME_SUBST = re.compile(
-    rf"""^\s*(?:dirname\s+{_SCRIPT_REF}"""
-    rf"""|cd\s+(?:-P\s+)?"?\$\(\s*dirname\s+{_SCRIPT_REF}\s*\)(?P<below>(?:/[\w.-]+)*)/?"?\s*"""
-    r"""(?:>\s*/dev/null\s*)?(?:2>&1\s*)?"""
-    r"""(?:&&|;)\s*pwd(?:\s+-P)?)\s*$"""
+    rf"""^\s*(?:{_DIRNAME_OF_SCRIPT}"""
+    rf"""|(?:(?P<cd>cd\s+(?:-P\s+)?(?:--\s+)?)|realpath\s+(?:-[se]\s+)?(?:--\s+)?)"""
+    rf"""\"?\$\(\s*{_DIRNAME_OF_SCRIPT}\s*\)(?P<below>(?:/[\w.-]+)*)/?"?\s*"""
+    r"""(?(cd)(?:(?:&>|>)\s*/dev/null\s*)?(?:2>&1\s*)?(?:&&|;)\s*pwd(?:\s+-P)?))\s*$"""
 )
 _ESCAPED = re.compile(r"\\(.)", re.S)
 
@@ -389,9 +393,11 @@ class _Builder:
         body_node = node.child_by_field_name("body")
         stdin: Heredoc | None = None
         to_stderr = False
+        tail = None
         for child in node.children_by_field_name("redirect"):
             if child.type == "heredoc_redirect":
                 stdin = self.heredoc(child) or stdin
+                tail = tail or _heredoc_tail(child)
             elif child.type == "herestring_redirect":
                 stdin = self.herestring(child, depth) or stdin
             elif child.type == "file_redirect":
@@ -400,8 +406,10 @@ class _Builder:
             return None
         body = self.statement(body_node, depth + 1)
         if isinstance(body, Command):
-            return Command(body.words, body.assigns, body.start, body.end, stdin or body.stdin,
+            body = Command(body.words, body.assigns, body.start, body.end, stdin or body.stdin,
                            body.declaration, body.redirects_stderr_or_out or to_stderr)
+        if tail is not None and body is not None:
+            return _after_heredoc(self, body, tail, depth)
         return body
 
     def herestring(self, node, depth: int) -> Heredoc | None:
@@ -532,7 +540,7 @@ class _Builder:
             body_text = self.text(node)
             m = _DIRNAME_SUBST.match(body_text[2:-1] if body_text.startswith("$(") else body_text)
             if m:
-                yield Part("dir", "0" if "0" in (m.group(1), m.group(2)) else "BASH_SOURCE", quoted)
+                yield Part("dir", "0" if "0" in m.groups() else "BASH_SOURCE", quoted)  # `$0` or BASH_SOURCE
                 if m.group("below"):  # `$(cd "$(dirname "$0")/../.." && pwd)`
                     yield Part("lit", m.group("below"), quoted)
                 return
@@ -566,6 +574,45 @@ class _Builder:
         elif rest:
             return Part("dyn", text, quoted)
         return Part("param" if _is_param(name) else "var", name, quoted, default)
+
+
+def _heredoc_tail(redirect) -> tuple[str, "tree_sitter.Node"] | None:
+    """`cmd <<EOF || true`, `cmd <<EOF | grep x`: tree-sitter hangs what follows the heredoc's
+    start on the redirection; the operator and the rest of the list."""
+    op = right = None
+    for k, child in enumerate(redirect.children):
+        field = redirect.field_name_for_child(k)
+        if field == "operator" and child.type in ("&&", "||"):
+            op = child.type
+        elif field == "right":
+            right = child
+        elif child.type == "pipeline" and op is None:
+            op, right = "|", child
+    return (op, right) if op is not None and right is not None else None
+
+
+def _after_heredoc(builder: "_Builder", body: Node, tail, depth: int) -> Node:
+    """The list or pipeline the command with the heredoc begins, built as bash groups it:
+    `a <<EOF || b && c` is `(a || b) && c`."""
+    op, right = tail
+    if op == "|":
+        stages = [builder.statement(c, depth + 1) for c in right.named_children if c.type in STATEMENT_TYPES]
+        return Pipeline((body, *(s for s in stages if s is not None)), body.start)
+
+    def chain(node) -> list:
+        parts = [c for c in node.children if c.type in STATEMENT_TYPES or c.type in ("&&", "||")]
+        if node.type == "list" and len(parts) == 3 and parts[1].type in ("&&", "||"):
+            return chain(parts[0]) + [parts[1].type] + chain(parts[2])
+        return [node]
+
+    items = chain(right)
+    result = body
+    for k in range(0, len(items), 2):
+        built = builder.statement(items[k], depth + 1)
+        if built is None:
+            break
+        result = AndOr(result, op if k == 0 else items[k - 1], built, body.start)
+    return result
 
 
 def _is_param(name: str) -> bool:

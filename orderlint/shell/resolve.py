@@ -105,6 +105,7 @@ class ScriptLoader:
     def __init__(self) -> None:
         self._cache: dict[Path, LoadedScript | str] = {}
         self._built: dict[Path, LoadedScript] = {}  # extracted files, oldest first
+        self.overlay: dict[Path, bytes] = {}  # real path -> text read instead of the file (fixes not yet written)
 
     def paths(self) -> list[Path]:
         """Every file this loader was asked for, read or not: what a cached run depends on."""
@@ -120,6 +121,8 @@ class ScriptLoader:
             return cached
         if isinstance(cached, str):
             raise OrderlintError(cached)
+        if data is None and key in self.overlay:
+            data = self.overlay[key]
         try:
             if data is None:
                 if path.stat().st_size > MAX_SCRIPT_BYTES:
