@@ -117,6 +117,16 @@ class EnvSet:
     def empty(self) -> bool:
         return self.only is not None and not self.only
 
+    def meets(self, other: "EnvSet") -> bool:
+        """Can both run in one environment (`RAILS_ENV=development …` never meets `RAILS_ENV=test …`)?"""
+        excluded = self.excluded | other.excluded
+        if self.only is None and other.only is None:
+            return True
+        if self.only is None or other.only is None:
+            known = self.only if other.only is None else other.only
+            return bool(known - excluded)
+        return bool((self.only & other.only) - excluded)
+
     def may_be(self, name: str) -> bool:
         return (self.only is None or name in self.only) and name not in self.excluded
 
@@ -219,6 +229,10 @@ class State:
     pipefail: bool = False
     suppressed: Message | None = None  # why errexit is ignored at this point
     variables: dict = field(default_factory=dict)  # name -> literal str, or None when unknown
+    # names certainly in the environment of the commands it runs (`export`, `declare -x`, `set -a`);
+    # a name the script only assigns reaches no child process, unless its caller exported it
+    exported: frozenset[str] = frozenset()
+    allexport: bool = False  # set -a / set -o allexport
     positional: tuple[Word, ...] | None = None  # None: unknown arguments
     functions: ChainMap = field(default_factory=ChainMap)  # name -> FunctionDef, one table per shell
     envs: EnvSet = EnvSet()
@@ -282,6 +296,8 @@ def join_states(a: State, b: State) -> State:
         pipefail=a.pipefail and b.pipefail,
         suppressed=a.suppressed if a.suppressed == b.suppressed else (a.suppressed or b.suppressed),
         variables=_join_dicts(a.variables, b.variables),
+        exported=a.exported if a.exported is b.exported else a.exported & b.exported,
+        allexport=a.allexport and b.allexport,
         positional=a.positional if a.positional == b.positional else None,
         envs=a.envs.join(b.envs),
         must=a.must & b.must,
