@@ -31,6 +31,9 @@ ENV_ALIASES = {
     "prod": "production", "production": "production", "live": "production",
 }
 
+# Relative to the app's root (the folder holding config/database.yml).
+RAILS_DEVELOPMENT_SCRIPTS = {("bin", "setup"), ("bin", "dev")}
+
 
 class IdSet:
     """An immutable set of small ints as one bit mask: joins of long scripts stay cheap."""
@@ -354,13 +357,17 @@ def _saved(st: State) -> frozenset[int]:
 def file_environment(parts: Iterable[str]) -> str | None:
     """`ops/staging/init-db.sh` → staging; `deploy-local.sh` → development.
 
-    Whole folder names first, from the nearest up (`ops/staging/refresh-from-production.sh` runs
-    in staging; a folder called `dev-portal` names an app, not an environment), then the
-    tokens of the file name when exactly one environment is named there.
+    The app's `bin/setup` and `bin/dev` are development scripts: Rails generates them to set up
+    and run a developer's machine. Then whole folder names, from the nearest up
+    (`ops/staging/refresh-from-production.sh` runs in staging; a folder called `dev-portal`
+    names an app, not an environment), then the tokens of the file name when exactly one
+    environment is named there.
     """
     parts = list(parts)
     if not parts:
         return None
+    if tuple(parts) in RAILS_DEVELOPMENT_SCRIPTS:
+        return "development"
     for folder in reversed(parts[:-1]):
         if folder.lower() in ENV_ALIASES:
             return ENV_ALIASES[folder.lower()]
