@@ -45,3 +45,25 @@ def test_only_the_apps_own_bin_setup(tmp_path):
         "ops/bin/setup": RESET,
     })
     assert ("ops/bin/setup", "OL401") in findings(root, "ops/bin/setup")
+
+
+def test_a_hook_at_the_repository_root_runs_against_its_only_app(tmp_path):
+    # The Rails app lives in server/; Kamal runs from the root, where .kamal/hooks/ sits.
+    solid = DATABASE_YML.replace(b"production:\n  adapter: postgresql\n  database: app_production\n", b"""\
+production:
+  primary:
+    adapter: postgresql
+    database: app_production
+  queue:
+    adapter: postgresql
+    database: app_production_queue
+    migrations_paths: db/queue_migrate
+""")
+    hook = b'#!/bin/sh\nset -e\nkamal app exec --primary "bin/rails db:migrate"\n'
+    root = project_tree(tmp_path, {"server/config/database.yml": solid, ".kamal/hooks/pre-app-boot": hook})
+    assert (".kamal/hooks/pre-app-boot", "OL501") in findings(root, ".kamal/hooks/pre-app-boot")
+    # With two apps below the root, which one the hook deploys is not known: no guess.
+    root = project_tree(tmp_path / "two", {"server/config/database.yml": solid,
+                                           "admin/config/database.yml": solid,
+                                           ".kamal/hooks/pre-app-boot": hook})
+    assert (".kamal/hooks/pre-app-boot", "OL501") not in findings(root, ".kamal/hooks/pre-app-boot")

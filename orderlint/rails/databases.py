@@ -357,16 +357,30 @@ def inferred_model(scoped_names: set[str], roles: dict[str, str] | None = None) 
 
 
 def find_database_yml(script_dir: Path, root: Path) -> Path | None:
-    """The nearest config/database.yml walking up from the script's folder to the project root."""
+    """The nearest config/database.yml walking up from the script's folder to the project root.
+
+    A script outside any app (`.kamal/hooks/` or `ops/` at the root of a repository whose Rails
+    app lives in `server/`) runs against the project's app when there is exactly one, one
+    folder down; with several, the app is not known.
+    """
     here = script_dir
     while True:
         candidate = here / "config" / "database.yml"
         if candidate.is_file():
             return candidate
         if here == root or here.parent == here:
-            return None
+            return _only_app_below(root) if here == root else None
         try:
             here.relative_to(root)
         except ValueError:
             return None
         here = here.parent
+
+
+def _only_app_below(root: Path) -> Path | None:
+    try:
+        found = [child / "config" / "database.yml" for child in root.iterdir()
+                 if not child.name.startswith(".") and (child / "config" / "database.yml").is_file()]
+    except OSError:
+        return None
+    return found[0] if len(found) == 1 else None
