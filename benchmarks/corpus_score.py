@@ -7,9 +7,10 @@ scripts carry an expert's labels in the fixture convention:
     # expect+2: OL301                             ... N lines below (heredocs, `\\` lines)
     bin/rails db:prepare  # ok: OL201             that rule must stay silent here
 
-For each repository folder the scorer runs `orderlint --format json --no-cache FOLDER` from
-the root of this checkout, sees which of the folder's scripts that discovery did not find
-(no `.sh` suffix and no bash/sh shebang), and runs again with those files named explicitly.
+For each repository folder the scorer copies it to a temporary folder of its own (with a `.git`
+marker, so that the folder is the project root, as the repository was), runs
+`orderlint --format json --no-cache .` there, sees which of the folder's scripts that
+discovery did not find, and runs again with those files named explicitly.
 Reported (path, line, code) and expected ones are compared as multisets: true positives,
 false positives (split by the severity orderlint gave them), false negatives (split by the
 rule's default severity), precision and recall, per repository and in total, and every
@@ -39,6 +40,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -113,9 +115,9 @@ def rel(path: Path) -> str:
     return path.resolve().relative_to(REPO).as_posix()
 
 
-def run_orderlint(args: list[str]) -> tuple[dict | None, str]:
+def run_orderlint(args: list[str], cwd: Path = REPO) -> tuple[dict | None, str]:
     proc = subprocess.run([*orderlint_command(), "--format", "json", "--no-cache", *args],
-                          capture_output=True, text=True, cwd=REPO)
+                          capture_output=True, text=True, cwd=cwd)
     if proc.returncode not in (0, 1):
         return None, f"orderlint exited {proc.returncode}: {proc.stderr.strip()[-500:]}"
     try:
@@ -126,11 +128,21 @@ def run_orderlint(args: list[str]) -> tuple[dict | None, str]:
 
 def score_repo(folder: Path, severity_of: dict[str, str]) -> dict:
     scripts = corpus_scripts(folder)
-    report, error = run_orderlint([rel(folder)])
-    discovered = set(report["files"]) if report else set()
-    missing = [p for p in scripts if rel(p) not in discovered]
-    if report is not None and missing:
-        report, error = run_orderlint([rel(folder), *(rel(p) for p in missing)])
+    with tempfile.TemporaryDirectory() as tmp:
+        # Each folder is checked as the repository it was taken from: its own project root.
+        copy = Path(tmp) / folder.name
+        shutil.copytree(folder, copy, symlinks=True)
+        (copy / ".git").mkdir(exist_ok=True)
+        inside = {rel(p): p.relative_to(folder).as_posix() for p in scripts}
+        report, error = run_orderlint(["."], cwd=copy)
+        discovered = set(report["files"]) if report else set()
+        missing = [p for p in scripts if inside[rel(p)] not in discovered]
+        if report is not None and missing:
+            report, error = run_orderlint([".", *(inside[rel(p)] for p in missing)], cwd=copy)
+    prefix = rel(folder)
+    if report is not None:
+        for d in report["diagnostics"]:
+            d["path"] = f"{prefix}/{d['path']}"
     result = {
         "repository": folder.name, "scripts": len(scripts),
         "not_discovered": [rel(p) for p in missing], "error": error,

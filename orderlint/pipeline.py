@@ -120,14 +120,14 @@ class Analyzer:
             yml = self.find_yml(real_path(script).parent, root)
         if yml is not None:
             if yml not in self.models:
-                model = load_database_yml(yml, display_path(yml))
+                model = load_database_yml(yml, display_path(yml), self.settings.roles)
                 if self.settings.rails_version:
                     model = DatabaseModel(model.environments, model.source, self.settings.rails_version)
                 self.models[yml] = model
             return self.models[yml]
         if self.settings.databases:
-            return configured_model(self.settings.databases, self.settings.rails_version)
-        return inferred_model(scoped_names)
+            return configured_model(self.settings.databases, self.settings.rails_version, self.settings.roles)
+        return inferred_model(scoped_names, self.settings.roles)
 
     def model_in(self, cwd: str, fallback: DatabaseModel) -> DatabaseModel:
         """A task run after `cd apps/admin` uses apps/admin/config/database.yml."""
@@ -137,7 +137,7 @@ class Analyzer:
         if not yml.is_file():
             return fallback
         if yml not in self.models:
-            self.models[yml] = load_database_yml(yml, display_path(yml))
+            self.models[yml] = load_database_yml(yml, display_path(yml), self.settings.roles)
         return self.models[yml]
 
     # -- the run ----------------------------------------------------------------------------
@@ -313,10 +313,12 @@ class Analyzer:
         end_column = pf.char_column(ex.word.end) if pf else ex.word.end.col + 1
         outcome = ex.on_failure
         fallback = frozenset(i for f in ex.fates for i in f.fallback)
+        databases = self.shared(databases_touched(ex.task, model, envs))
         return Invocation(
             id=ex.id, script=ex.script, path=ex.word.path, line=ex.line, column=column,
             end_line=ex.word.end.row + 1, end_column=end_column, task=ex.task, base=base, scope=scope,
-            databases=self.shared(databases_touched(ex.task, model, envs)), primary=model.primary(envs),
+            databases=databases, roles=self.shared(tuple(model.role(d, envs) for d in databases)),
+            primary=model.primary(envs),
             environment=self.shared(ex.env), on_failure=outcome, reason=self.shared(ex.reason(outcome)),
             fix=self.shared(ex.fix(outcome)), fallback=self.shared(fallback),
             via=ex.via, arguments=ex.arguments, must_before=ex.must_before,
@@ -345,16 +347,20 @@ def app_root(script: Path, root: Path) -> Path:
     return yml.parent.parent if yml is not None else root
 
 
-def configured_model(databases: dict, version: str | None) -> DatabaseModel:
-    from orderlint.rails.databases import Database, _database_entry
+def configured_model(databases: dict, version: str | None, roles: dict[str, str] | None = None) -> DatabaseModel:
+    from orderlint.rails.databases import Database, _database_entry, assign_roles
 
     envs = {}
+    roles = dict(roles or {})
     for env, dbs in databases.items():
         if isinstance(dbs, dict):
             envs[str(env)] = tuple(_database_entry(str(n), c if isinstance(c, dict) else {}) for n, c in dbs.items())
+            for n, c in dbs.items():
+                if isinstance(c, dict) and c.get("role"):
+                    roles.setdefault(str(n), str(c["role"]))
         elif isinstance(dbs, list):
             envs[str(env)] = tuple(Database(str(n)) for n in dbs)
-    return DatabaseModel(envs, "configuration", version)
+    return DatabaseModel(assign_roles(envs, None, roles), "configuration", version)
 
 
 def parse_diagnostics(ls: LoadedScript) -> list[Diagnostic]:

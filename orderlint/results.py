@@ -11,7 +11,7 @@ from pathlib import Path
 
 from orderlint.flow import EnvSet, IdSet
 from orderlint.model import Diagnostic
-from orderlint.rails.databases import DatabaseModel
+from orderlint.rails.databases import QUEUE_LIKE, DatabaseModel
 from orderlint.settings import Settings
 from orderlint.shell.parse import ParsedFile
 
@@ -31,6 +31,7 @@ class Invocation:
     base: str  # the task without its database scope
     scope: str | None  # `queue` for db:migrate:queue
     databases: tuple[str, ...]
+    roles: tuple[str, ...]  # the role of each of `databases` (primary, queue, cache, cable, peer)
     primary: str
     environment: EnvSet
     on_failure: str
@@ -57,6 +58,16 @@ class Invocation:
     @property
     def secondary_only(self) -> bool:
         return bool(self.databases) and not self.touches_primary
+
+    @property
+    def queue_like(self) -> tuple[str, ...]:
+        """The databases it touches that the default policy treats as the queue (the Solid trio)."""
+        return tuple(d for d, r in zip(self.databases, self.roles) if r in QUEUE_LIKE)
+
+    @property
+    def queue_like_only(self) -> bool:
+        """It touches queue-like databases and nothing else (`db:migrate:queue`)."""
+        return bool(self.databases) and len(self.queue_like) == len(self.databases)
 
 
 @dataclass

@@ -21,6 +21,7 @@ class Settings:
     database_yml: str | None = None
     databases: dict | None = None  # {env: {name: {adapter…}}} for repos without database.yml
     rails_version: str | None = None
+    roles: dict[str, str] = field(default_factory=dict)  # database name -> queue, cache, cable or peer
     policy: Policy = DEFAULT_POLICY
     deploy_scripts: tuple[str, ...] = ("deploy*",)
     launchers: tuple[str, ...] = ()  # a project's own commands that run the command after them

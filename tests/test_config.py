@@ -162,7 +162,7 @@ def test_default_policy_is_the_seeds(tmp_path):
         [[policy.steps]]
         name = "queue migrations"
         tasks = ["@migrations"]
-        database = "secondary"
+        database = "queue-like"
 
         [[policy.steps]]
         name = "seed"
@@ -481,6 +481,8 @@ def test_show_settings_names_where_each_value_came_from(tmp_path):
             # from: default
         databases = (none: read from database.yml, else inferred from the scripts)
             # from: default
+        roles = (none: by name, migrations_paths and the Solid configuration)
+            # from: default
         rails-version = (none: read from Gemfile.lock)
             # from: default
         deploy-scripts = ["deploy*"]
@@ -611,7 +613,7 @@ ERRORS = [
                                                                  "task group '@migration'; did you mean "
                                                                  "'@migrations'?"),
     ("[[policy.steps]]\nname = \"a\"\ntasks = [\"db:seed\"]\ndatabase = 1",
-     ".orderlint.toml: 'policy.steps[1].database' must be a string: primary, secondary or a database name, "
+     ".orderlint.toml: 'policy.steps[1].database' must be a string: primary, secondary, queue-like or a database name, "
      "not an integer"),
     ("[[policy.steps]]\nname = \"a\"\ntasks = [\"db:seed\"]\n[[policy.steps]]\nname = \"a\"\ntasks = [\"x\"]",
      ".orderlint.toml: 'policy.steps': two steps are named 'a'"),

@@ -198,7 +198,8 @@ def test_rules_say_whether_they_fix():
 
 def test_no_scoped_fix_when_a_peer_database_would_lose_its_migration(tmp_path):
     yml = (b"production:\n  primary:\n    adapter: postgresql\n    database: shop\n"
-           b"  analytics:\n    adapter: postgresql\n    database: shop_analytics\n")
+           b"  analytics:\n    adapter: postgresql\n    database: shop_analytics\n"
+           b"  queue:\n    adapter: sqlite3\n    database: storage/queue.sqlite3\n")
     root = project_tree(tmp_path, {"config/database.yml": yml, "ops/migrate.sh":
                                    b"#!/usr/bin/env bash\nset -euo pipefail\nexport RAILS_ENV=production\n"
                                    b"bin/rails db:migrate\n"})

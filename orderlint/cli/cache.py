@@ -143,7 +143,7 @@ class RunCache:
 
     # -- writing -----------------------------------------------------------------------------
     def manifest(self, analyzer, results) -> dict[str, str | None]:
-        from orderlint.rails.databases import find_database_yml
+        from orderlint.rails.databases import find_database_yml, role_inputs
         from orderlint.shell.resolve import MISSING
 
         files: set[Path] = set(p.resolve() for p in self.discovered)
@@ -156,6 +156,8 @@ class RunCache:
             yml = Path(yml).resolve()
             files.add(yml)
             files.add(yml.parent.parent / "Gemfile.lock")
+            for path in role_inputs(yml.parent.parent):  # what the databases' roles are read from
+                (files if path.is_file() else missing).add(path)
         folders: set[Path] = set()
         for script in self.discovered:
             here = script.resolve().parent

@@ -29,7 +29,7 @@ from orderlint.settings import Settings
 CONFIG_NAMES = (".orderlint.toml", "pyproject.toml")  # in this order of preference within a folder
 DEFAULT, COMMAND_LINE = "default", "command line"
 LEVELS = ("info", "warning", "error")
-DATABASE_KEYS = ("adapter", "database", "migrations_paths", "database_tasks", "replica")
+DATABASE_KEYS = ("adapter", "database", "migrations_paths", "database_tasks", "replica", "role")
 STEP_KEYS = ("name", "tasks", "database")
 
 
@@ -306,7 +306,7 @@ def _policy(reader: Reader, value: Any) -> Policy:
         database = None
         if "database" in step:
             database = reader.string(f"policy.steps[{number}].database", step["database"],
-                                     "a string: primary, secondary or a database name")
+                                     "a string: primary, secondary, queue-like or a database name")
         if any(s.name == name for s in steps):
             raise reader.error(f"'policy.steps': two steps are named '{name}'")
         steps.append(Step(name, tasks, database))
@@ -340,12 +340,32 @@ def _databases(reader: Reader, value: Any) -> dict:
             if "migrations_paths" in cfg and not isinstance(cfg["migrations_paths"], str):
                 reader.strings(f"databases.{name_given}.{name}.migrations_paths", cfg["migrations_paths"],
                                "a string or an array of strings")
+            if "role" in cfg:
+                _role_value(reader, f"databases.{name_given}.{name}.role", cfg["role"])
             for key in ("database_tasks", "replica"):
                 if key in cfg and not isinstance(cfg[key], bool):
                     raise reader.error(f"'databases.{name_given}.{name}.{key}' must be a boolean, "
                                        f"not {_type_name(cfg[key])}")
             out[env][name] = dict(cfg)
     return out
+
+
+def _role_value(reader: Reader, key: str, value: Any) -> str:
+    from orderlint.rails.databases import CONFIGURABLE_ROLES, PRIMARY
+
+    choices = ", ".join(CONFIGURABLE_ROLES)
+    role = reader.string(key, value, f"one of {choices}")
+    if role == PRIMARY:
+        raise reader.error(f"'{key}': the primary database is the one named primary (else the first one); "
+                           f"give other databases one of {choices}")
+    if role not in CONFIGURABLE_ROLES:
+        raise reader.error(f"'{key}' must be one of {choices}, not {role!r}{_suggest(role, CONFIGURABLE_ROLES)}")
+    return role
+
+
+def _roles(reader: Reader, value: Any) -> dict[str, str]:
+    table = reader.table("roles", value, "a table of database name → role (queue, cache, cable or peer)")
+    return {str(name): _role_value(reader, f"roles.{name}", role) for name, role in table.items()}
 
 
 def _per_file_ignores(reader: Reader, value: Any, folder: Path) -> dict[str, tuple[str, ...]]:
@@ -427,6 +447,7 @@ KEYS: dict[str, tuple[str, Callable[[Reader, Any, Path], Any]]] = {
     "environments": ("environments", _environments),
     "database-yml": ("database_yml", _database_yml),
     "databases": ("databases", lambda r, v, f: _databases(r, v)),
+    "roles": ("roles", lambda r, v, f: _roles(r, v)),
     "rails-version": ("rails_version", lambda r, v, f: _rails_version(r, v)),
     "deploy-scripts": ("deploy_scripts", lambda r, v, f: tuple(_anchored_glob(f, g, name_globs=True) for g in
                                                                r.strings("deploy-scripts", v, "an array of globs"))),
@@ -548,6 +569,8 @@ def describe_settings(settings: Settings) -> str:
             add(key, _toml(_shown(Path(value))) if value else "(none: the nearest config/database.yml)")
         elif key == "databases":
             add(key, _toml(value) if value else "(none: read from database.yml, else inferred from the scripts)")
+        elif key == "roles":
+            add(key, _toml(value) if value else "(none: by name, migrations_paths and the Solid configuration)")
         elif key == "rails-version":
             add(key, _toml(value) if value else "(none: read from Gemfile.lock)")
         elif key == "select":

@@ -72,7 +72,37 @@ class Commands:
             paths = [(replace(s, variables={**s.variables, a.name: self.assigned_value(a.name, value, s)}), f)
                      for s, f in following]
             paths = [(f.state, f.failed) for f in _merge([Flow("normal", s, f) for s, f in paths])]
-        return [Flow("normal", s, f) for s, f in paths]
+        return [Flow("normal", self.exports(node, s), f) for s, f in paths]
+
+    def exports(self, node: Command, st: State) -> State:
+        """Which names reach the environment of later commands: `export X=1`, `export X`,
+        `declare -x`/`typeset -x` (`-g`, or outside functions), and every assignment under
+        `set -a`; `export -n`, `declare +x` and `unset` take a name out. A plain `X=1` keeps the
+        attribute the name already has."""
+        keyword = node.declaration
+        flags = "".join((w.literal or "")[1:] for w in node.words if (w.literal or "").startswith("-"))
+        unflags = "".join((w.literal or "")[1:] for w in node.words if (w.literal or "").startswith("+"))
+        names = {a.name for a in node.assigns} | {
+            (w.literal or "").split("=", 1)[0] for w in node.words
+            if w.literal and not w.literal.startswith(("-", "+"))}
+        names.discard("")
+        in_function = any(not c.function.startswith(("source ", "script ")) for c in st.calls)
+        add: set[str] = set()
+        drop: set[str] = set()
+        if keyword == "export":
+            (drop if "n" in flags else add).update(names)
+        elif keyword in ("declare", "typeset", "local"):
+            if "x" in flags and (keyword != "local" and ("g" in flags or not in_function)):
+                add.update(names)
+            elif "x" in unflags:
+                drop.update(names)
+        elif keyword == "unset":
+            drop.update(names)
+        if st.allexport and keyword != "unset":
+            add.update(a.name for a in node.assigns)
+        if not add and not drop:
+            return st
+        return replace(st, exported=(st.exported | add) - drop)
 
     def simple(self, node: Command, words: tuple[Word, ...], st: State, prefix_env: dict) -> list[Flow]:
         name = words[0].literal

@@ -148,7 +148,11 @@ class Functions:
                         _line(node.start))
         if not via_shell:  # `bash child.sh` ignores the child's `#!/bin/bash -e`
             errexit = errexit or bool(re.match(r"#!\S*(?:\s+\S+)*\s+-\w*e", loaded.parsed.line_text(0)))
+        # a child process sees the exported variables, and those given on its command line
+        inherited = {k: v for k, v in st.variables.items() if k in st.exported}
+        inherited.update({k: v for k, v in launch.env.items() if isinstance(v, str)})
         fresh = replace(st, errexit=errexit, pipefail=False, suppressed=None, positional=args,
+                        variables=inherited, exported=st.exported | frozenset(launch.env), allexport=False,
                         functions=ChainMap(), status_vars={}, remote=False, err_trap="", errtrace=False,
                         inherit_errexit=False, current_file=str(path), script_file=str(path),
                         calls=st.calls + (site,), via=st.via + launch.via,

@@ -56,7 +56,9 @@ def _run_step(interp: "Interpreter", step: "Step", st: State, base: State) -> tu
     cwd = base.cwd
     if step.cwd and "$" not in step.cwd and cwd:
         cwd = os.path.normpath(os.path.join(cwd, step.cwd))
+    # a host's `env:`/`variables:`/`ENV` are in the environment of every command the step runs
     fresh = replace(base, cwd=cwd, errexit=step.errexit, pipefail=step.pipefail, variables=variables, envs=envs,
+                    exported=frozenset(variables),
                     must=st.must, may=st.may, functions=ChainMap(),
                     errexit_origin=Message("deploy.shell-no-errexit", step=step.label, shell=step.shell,
                                            where=where))

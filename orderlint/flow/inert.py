@@ -45,6 +45,9 @@ def _inert_word(w: Word, names: set[str], stack: list) -> bool:
     return True
 
 
+RAILS_READS = frozenset({"DISABLE_DATABASE_ENVIRONMENT_CHECK"})  # variables whose export a rule needs to know
+
+
 def _inert_command_names(node) -> tuple[frozenset[str], frozenset[str]] | None:
     """(command names, variables assigned) of a subtree that only runs external commands and
     sets ordinary variables; None when it may run Rails, call the shell's own machinery, look at
@@ -58,13 +61,16 @@ def _inert_command_names(node) -> tuple[frozenset[str], frozenset[str]] | None:
             if n.stdin is not None:
                 return None
             for a in n.assigns:
-                if is_env_name(a.name) or (a.value is not None and not _inert_word(a.value, names, stack)):
+                if is_env_name(a.name) or a.name in RAILS_READS or \
+                        (a.value is not None and not _inert_word(a.value, names, stack)):
                     return None
                 assigned.add(a.name)
             if n.declaration:
                 if n.declaration not in DECLARATIONS:
                     return None
                 for w in n.words:
+                    if w.raw in RAILS_READS:
+                        return None  # `export DISABLE_DATABASE_ENVIRONMENT_CHECK`: followed, not summarised
                     if not w.raw.startswith("-"):
                         assigned.add(w.raw)
                 continue

@@ -54,14 +54,28 @@ class Launches:
         for key in ("RAILS_ENV", "RACK_ENV", "KAMAL_DESTINATION"):
             if explicit is None and launch.env.get(key):
                 explicit = launch.env[key]
+        assigned = None  # RAILS_ENV=… set in the script but not exported
         if explicit is None:
-            explicit = next((st.variables[k] for k in ENV_VARIABLES if st.variables.get(k)), None)
-        env = EnvSet(frozenset({normalize_env(explicit)})) if explicit else st.envs
+            name = next((k for k in ENV_VARIABLES if st.variables.get(k)), None)
+            if name is not None and name in st.exported:
+                explicit = st.variables[name]
+            elif name is not None:
+                assigned = st.variables[name]
+        if explicit:
+            env = EnvSet(frozenset({normalize_env(explicit)}))
+        elif assigned:
+            # Rails sees it only if the caller exported RAILS_ENV already (bash keeps the export
+            # of an inherited name); otherwise Rails runs in its default, development
+            env = EnvSet(frozenset({normalize_env(assigned), "development"}))
+        else:
+            env = st.envs
         functions = tuple(f"{c.name} ({c.path}:{c.line})" for c in st.calls if not c.function.startswith("source "))
         via = functions + st.via + launch.via
         check = "DISABLE_DATABASE_ENVIRONMENT_CHECK"
+        # only what certainly reaches Rails' environment: a prefix (`VAR=1 bin/rails …`), an
+        # exported variable, a rake argument (`bin/rails db:drop VAR=1`)
         disables = any((v or "") not in ("", "0", "false") for v in (
-            launch.env.get(check), st.variables.get(check),
+            launch.env.get(check), st.variables.get(check) if check in st.exported else None,
             *(a.split("=", 1)[1] for a in (x.literal or "" for x in run.arguments) if a.startswith(check + "="))))
         ids = []
         must, may = st.must, st.may

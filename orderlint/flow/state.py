@@ -31,6 +31,9 @@ ENV_ALIASES = {
     "prod": "production", "production": "production", "live": "production",
 }
 
+# Relative to the app's root (the folder holding config/database.yml).
+RAILS_DEVELOPMENT_SCRIPTS = {("bin", "setup"), ("bin", "dev")}
+
 
 class IdSet:
     """An immutable set of small ints as one bit mask: joins of long scripts stay cheap."""
@@ -116,6 +119,16 @@ class EnvSet:
     @property
     def empty(self) -> bool:
         return self.only is not None and not self.only
+
+    def meets(self, other: "EnvSet") -> bool:
+        """Can both run in one environment (`RAILS_ENV=development …` never meets `RAILS_ENV=test …`)?"""
+        excluded = self.excluded | other.excluded
+        if self.only is None and other.only is None:
+            return True
+        if self.only is None or other.only is None:
+            known = self.only if other.only is None else other.only
+            return bool(known - excluded)
+        return bool((self.only & other.only) - excluded)
 
     def may_be(self, name: str) -> bool:
         return (self.only is None or name in self.only) and name not in self.excluded
@@ -219,6 +232,10 @@ class State:
     pipefail: bool = False
     suppressed: Message | None = None  # why errexit is ignored at this point
     variables: dict = field(default_factory=dict)  # name -> literal str, or None when unknown
+    # names certainly in the environment of the commands it runs (`export`, `declare -x`, `set -a`);
+    # a name the script only assigns reaches no child process, unless its caller exported it
+    exported: frozenset[str] = frozenset()
+    allexport: bool = False  # set -a / set -o allexport
     positional: tuple[Word, ...] | None = None  # None: unknown arguments
     functions: ChainMap = field(default_factory=ChainMap)  # name -> FunctionDef, one table per shell
     envs: EnvSet = EnvSet()
@@ -282,6 +299,8 @@ def join_states(a: State, b: State) -> State:
         pipefail=a.pipefail and b.pipefail,
         suppressed=a.suppressed if a.suppressed == b.suppressed else (a.suppressed or b.suppressed),
         variables=_join_dicts(a.variables, b.variables),
+        exported=a.exported if a.exported is b.exported else a.exported & b.exported,
+        allexport=a.allexport and b.allexport,
         positional=a.positional if a.positional == b.positional else None,
         envs=a.envs.join(b.envs),
         must=a.must & b.must,
@@ -338,13 +357,17 @@ def _saved(st: State) -> frozenset[int]:
 def file_environment(parts: Iterable[str]) -> str | None:
     """`ops/staging/init-db.sh` → staging; `deploy-local.sh` → development.
 
-    Whole folder names first, from the nearest up (`ops/staging/refresh-from-production.sh` runs
-    in staging; a folder called `dev-portal` names an app, not an environment), then the
-    tokens of the file name when exactly one environment is named there.
+    The app's `bin/setup` and `bin/dev` are development scripts: Rails generates them to set up
+    and run a developer's machine. Then whole folder names, from the nearest up
+    (`ops/staging/refresh-from-production.sh` runs in staging; a folder called `dev-portal`
+    names an app, not an environment), then the tokens of the file name when exactly one
+    environment is named there.
     """
     parts = list(parts)
     if not parts:
         return None
+    if tuple(parts) in RAILS_DEVELOPMENT_SCRIPTS:
+        return "development"
     for folder in reversed(parts[:-1]):
         if folder.lower() in ENV_ALIASES:
             return ENV_ALIASES[folder.lower()]

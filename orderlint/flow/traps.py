@@ -108,18 +108,24 @@ class Traps:
                     st = replace(st, errexit=on)
                 elif words[k + 1] == "pipefail":
                     st = replace(st, pipefail=on)
+                elif words[k + 1] == "allexport":
+                    st = replace(st, allexport=on)
                 k += 2
                 continue
             if len(w) > 1 and w[0] in "-+" and w != "--":
                 on = w[0] == "-"
                 if "e" in w[1:]:
                     st = replace(st, errexit=on)
+                if "a" in w[1:]:  # set -a: every variable assigned from here on is exported
+                    st = replace(st, allexport=on)
                 if "o" in w[1:] and k + 1 < len(words) and w.endswith("o"):
                     opt = words[k + 1]
                     if opt == "pipefail":
                         st = replace(st, pipefail=on)
                     elif opt == "errexit":
                         st = replace(st, errexit=on)
+                    elif opt == "allexport":
+                        st = replace(st, allexport=on)
                     k += 1
             k += 1
         return st

@@ -34,6 +34,8 @@ MESSAGES: dict[str, str] = {
     "step_secondary": "{db}: any migration task aimed at it ({tasks}…)|{db}: any migration task aimed at one of them "
                       "({tasks}…)",
     "step_secondary_none": "no other database here: nothing to do",
+    "step_secondary_none_peers": "no queue, cache or cable database here (the others are peers, in no assumed order): "
+                                 "nothing to do",
     "step_named": "{db}: any migration task aimed at it ({tasks}…)",
     "step_migrations": "any migration task ({tasks}…)",
     "step_tasks_on": "{tasks} on {db}",
@@ -47,6 +49,7 @@ MESSAGES: dict[str, str] = {
                        "the primary database",
     "rule_disabled": " — *not checked: {codes} disabled*",
     "rule_moot": " — *moot here: one database*",
+    "rule_moot_peers": " — *moot here: no queue, cache or cable database*",
     "reason": "**Reason**: the primary database holds the application data, the queue only holds jobs: "
               "the schema the jobs depend on comes first, the data that needs the schema last.",
     # scripts
@@ -108,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "never_head": "**Never touches**:",
     "never_ok": "✅ {other}: no task aimed at {db} touches it",
     "never_bad": "⚠️ {other} — **false**: {why}",
+    "never_peer": "➖ {other} — a peer database, no separation assumed: {why}",
     "never_nothing": "✅ {other}: no task aimed at {db} runs in these scripts",
     "bad_migrate": "{task} also acts on it ({where})",
     "bad_wipe": "{task} wipes it ({where})",
@@ -196,6 +200,7 @@ MESSAGES: dict[str, str] = {
     "why_seed_1": "needs the migrations to be applied",
     "why_seed_2": "loads the initial data",
     "why_moot": "moot here: one database",
+    "why_moot_peers": "moot here: no queue, cache or cable database (the others are peers)",
     "where_all": "in every script",
     "where_only": "only in {yes} (not in {no})",
     "where_except": "in every script but {no}",
@@ -219,6 +224,7 @@ MESSAGES: dict[str, str] = {
     "sep_data_ok": "✅ the data of {db} stays intact during the operations on {primary}",
     "sep_data_bad": "❌ the data of {db} does **not** stay intact: {why}",
     "sep_single": "➖ one database only: nothing to separate",
+    "sep_peers": "➖ no queue, cache or cable database: nothing to separate (the other databases are peers)",
     "sep_wipe": "{task} wipes {db} ({where})",
     "errors": "**Error handling**:",
     "err_primary_ok": "✅ {db}: blocking",
@@ -445,6 +451,14 @@ MESSAGES: dict[str, str] = {
     "OL103.message": "`{reset}` ({where}) already loads the seeds; this `db:seed` seeds again",
     "OL103.related": "`{task}` seeds the database",
     "OL104.message": "this script migrates {migrated} but never {missing}; add `db:migrate:{first}` after it",
+    "OL201.destructive-fallback": "if `{task}` fails, `{other}` runs instead ({where}): {effect} ({guard}), so a "
+                                  "failed migration ends with the data gone; let the failure stop the script",
+    "OL201.guard-production": "Rails refuses only in production",
+    "OL201.guard-disabled": "with Rails' production guard disabled",
+    "OL201.effect-reloads": "it loads the schema file over the database",
+    "OL201.effect-deletes": "it deletes the database",
+    "OL201.effect-empties": "it empties every table",
+    "OL201.fallback-related": "`{task}` runs when the migration fails",
     "OL201.message": "if `{task}` fails the script goes on {how}: {reason}",
     "OL201.message-fix": "if `{task}` fails the script goes on {how}: {reason}; fix: {fix}",
     "OL202.message": "if `{task}` fails the script stops ({reason}); queue tasks are non-blocking: "
@@ -461,6 +475,8 @@ MESSAGES: dict[str, str] = {
                      "or `case \"$RAILS_ENV\" in development|test)`)",
     "OL402.too-old": "`{task}` does not exist in Rails {version} (Gemfile.lock): `{base}:NAME` tasks arrived in "
                      "Rails {since}",
+    "OL402.no-such-task": "Rails defines no `{base}:NAME` task, in any version: `{task}` is an unknown task; "
+                          "run `{base}`, or the scoped tasks Rails has (`db:migrate:NAME`, `db:schema:load:NAME`)",
     "OL402.message": "`{task}` does not exist in {envs} ({reasons})",
     "OL402.in-env": "{env}: {reason}",
     "OL402.not-defined": "{source} defines no `{db}` database there",
@@ -473,9 +489,17 @@ MESSAGES: dict[str, str] = {
     "OL501.message": "`{task}` also acts on {others}{detail}, not only `{primary}`: a failure there is handled like "
                      "a primary failure; {fix}",
     "OL501.use": "use `{task}`",
+    "OL501.use-all": "use {tasks}",
+    "OL501.use-in": "in {envs} use {tasks} (elsewhere `{task}` acts on `{primary}` alone)",
+    "OL501.no-advice": "migrate each database with its own `{task}:NAME` task",
     "OL501.no-scoped-task": "Rails has no `{task}`: use `db:migrate:{primary}` and scoped tasks",
-    "OL502.also-destroys": "`{task}` also destroys `{db}`{detail}: its jobs are lost; use `{fix}`",
-    "OL502.destroys": "`{task}` destroys `{db}`{detail}: every enqueued job is lost",
+    "OL502.also-destroys": "`{task}` also destroys `{db}`{detail}: {loss}; use `{fix}`",
+    "OL502.also-destroys-unscoped": "`{task}` also destroys `{db}`{detail}: {loss}; Rails has no `{task}:NAME`: run "
+                                    "it only where losing them is intended",
+    "OL502.destroys": "`{task}` destroys `{db}`{detail}: {loss}",
+    "OL502.loss-queue": "its jobs are lost",
+    "OL502.loss-cache": "its cache entries are lost",
+    "OL502.loss-cable": "its undelivered broadcasts are lost",
     # == the language server ====================================================================
     "server.hover.head": "**`{task}`**: task {n} of {total} of `{script}`",
     "server.hover.databases": "**Databases**: {dbs}",

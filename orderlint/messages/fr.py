@@ -29,6 +29,8 @@ MESSAGES: dict[str, str] = {
     "step_secondary": "{db} : toute tâche de migration qui la vise ({tasks}…)|{db} : toute tâche de migration qui "
                       "vise l'une d'elles ({tasks}…)",
     "step_secondary_none": "aucune autre base ici : étape sans objet",
+    "step_secondary_none_peers": "aucune base de file, de cache ou de câble ici (les autres sont des bases homologues, "
+                                 "sans ordre supposé) : étape sans objet",
     "step_named": "{db} : toute tâche de migration qui la vise ({tasks}…)",
     "step_migrations": "toute tâche de migration ({tasks}…)",
     "step_tasks_on": "{tasks} sur {db}",
@@ -45,6 +47,7 @@ MESSAGES: dict[str, str] = {
                        "opération sur la base principale",
     "rule_disabled": " — *non vérifié : {codes} désactivé*",
     "rule_moot": " — *sans objet ici : une seule base*",
+    "rule_moot_peers": " — *sans objet ici : aucune base de file, de cache ou de câble*",
     "reason": "**Raison** : la base principale contient les données applicatives, la queue uniquement les jobs : "
               "d'abord le schéma dont les jobs dépendent, en dernier les données qui ont besoin du schéma.",
     "scripts": "📝 Scripts et ordre d'exécution",
@@ -102,6 +105,7 @@ MESSAGES: dict[str, str] = {
     "never_head": "**Ne touche JAMAIS** :",
     "never_ok": "✅ {other} : aucune tâche destinée à {db} n'y touche",
     "never_bad": "⚠️ {other} — **faux** : {why}",
+    "never_peer": "➖ {other} — base homologue, aucune séparation supposée : {why}",
     "never_nothing": "✅ {other} : aucune tâche destinée à {db} dans ces scripts",
     "bad_migrate": "{task} agit aussi sur elle ({where})",
     "bad_wipe": "{task} l'efface ({where})",
@@ -193,6 +197,7 @@ MESSAGES: dict[str, str] = {
     "why_seed_1": "nécessite que les migrations soient appliquées",
     "why_seed_2": "peuple la base avec les données initiales",
     "why_moot": "sans objet ici : une seule base",
+    "why_moot_peers": "sans objet ici : aucune base de file, de cache ou de câble (les autres sont des bases homologues)",
     "where_all": "dans tous les scripts",
     "where_only": "uniquement dans {yes} (pas dans {no})",
     "where_except": "dans tous les scripts sauf {no}",
@@ -215,6 +220,7 @@ MESSAGES: dict[str, str] = {
     "sep_data_ok": "✅ les données de {db} restent intactes lors des opérations sur {primary}",
     "sep_data_bad": "❌ les données de {db} ne restent **pas** intactes : {why}",
     "sep_single": "➖ une seule base : rien à séparer",
+    "sep_peers": "➖ aucune base de file, de cache ou de câble : rien à séparer (les autres bases sont homologues)",
     "sep_wipe": "{task} efface {db} ({where})",
     "errors": "**Gestion des erreurs** :",
     "err_primary_ok": "✅ {db} : bloquant",
@@ -446,6 +452,15 @@ MESSAGES: dict[str, str] = {
     "OL103.message": "`{reset}` ({where}) peuple déjà la base ; ce `db:seed` la peuple une seconde fois",
     "OL103.related": "`{task}` peuple la base",
     "OL104.message": "ce script migre {migrated} mais jamais {missing} ; ajouter `db:migrate:{first}` après",
+    "OL201.destructive-fallback": "si `{task}` échoue, `{other}` est lancée à la place ({where}) : {effect} "
+                                  "({guard}), et une migration ratée finit sans les données ; laisser l'échec "
+                                  "arrêter le script",
+    "OL201.guard-production": "Rails ne refuse qu'en production",
+    "OL201.guard-disabled": "avec la protection de la production de Rails désactivée",
+    "OL201.effect-reloads": "elle charge le fichier de schéma par-dessus la base",
+    "OL201.effect-deletes": "elle supprime la base",
+    "OL201.effect-empties": "elle vide toutes les tables",
+    "OL201.fallback-related": "`{task}` est lancée quand la migration échoue",
     "OL201.message": "si `{task}` échoue, le script continue {how} : {reason}",
     "OL201.message-fix": "si `{task}` échoue, le script continue {how} : {reason} ; correctif : {fix}",
     "OL202.message": "si `{task}` échoue, le script s'arrête ({reason}) ; les tâches de la queue sont non "
@@ -464,6 +479,9 @@ MESSAGES: dict[str, str] = {
                      "script sous ops/dev/, ou `case \"$RAILS_ENV\" in development|test)`)",
     "OL402.too-old": "`{task}` n'existe pas dans Rails {version} (Gemfile.lock) : les tâches `{base}:NAME` sont "
                      "arrivées avec Rails {since}",
+    "OL402.no-such-task": "Rails ne définit aucune tâche `{base}:NAME`, dans aucune version : `{task}` est une "
+                          "tâche inconnue ; lancer `{base}`, ou les tâches par base qui existent (`db:migrate:NAME`, "
+                          "`db:schema:load:NAME`)",
     "OL402.message": "`{task}` n'existe pas en {envs} ({reasons})",
     "OL402.in-env": "{env} : {reason}",
     "OL402.not-defined": "{source} n'y définit pas de base `{db}`",
@@ -477,10 +495,18 @@ MESSAGES: dict[str, str] = {
     "OL501.message": "`{task}` agit aussi sur {others}{detail}, pas seulement sur `{primary}` : un échec y est "
                      "traité comme un échec de la base principale ; {fix}",
     "OL501.use": "utiliser `{task}`",
+    "OL501.use-all": "utiliser {tasks}",
+    "OL501.use-in": "en {envs}, utiliser {tasks} (ailleurs `{task}` n'agit que sur `{primary}`)",
+    "OL501.no-advice": "migrer chaque base avec sa propre tâche `{task}:NAME`",
     "OL501.no-scoped-task": "Rails n'a pas de `{task}` : utiliser `db:migrate:{primary}` et des tâches limitées à "
                             "une base",
-    "OL502.also-destroys": "`{task}` détruit aussi `{db}`{detail} : ses jobs sont perdus ; utiliser `{fix}`",
-    "OL502.destroys": "`{task}` détruit `{db}`{detail} : tous les jobs en attente sont perdus",
+    "OL502.also-destroys": "`{task}` détruit aussi `{db}`{detail} : {loss} ; utiliser `{fix}`",
+    "OL502.also-destroys-unscoped": "`{task}` détruit aussi `{db}`{detail} : {loss} ; Rails n'a pas de "
+                                    "`{task}:NAME` : ne la lancer que là où cette perte est voulue",
+    "OL502.destroys": "`{task}` détruit `{db}`{detail} : {loss}",
+    "OL502.loss-queue": "ses jobs sont perdus",
+    "OL502.loss-cache": "ses entrées de cache sont perdues",
+    "OL502.loss-cable": "ses diffusions non livrées sont perdues",
     # == le serveur de langage ===================================================================
     "server.hover.head": "**`{task}`** : tâche {n} sur {total} de `{script}`",
     "server.hover.databases": "**Bases** : {dbs}",

@@ -30,8 +30,23 @@ SUBTASKS = frozenset({"status", "up", "down", "redo", "reset", "all", "_unsafe",
                       "replant", "prepare", "load_schema", "purge", "load_structure"})
 # Tasks Rails defines per database (`db:migrate:primary`) in multi-database apps.
 PER_DATABASE = frozenset({"db:migrate", "db:create", "db:drop", "db:schema:load", "db:schema:dump", "db:rollback",
-                          "db:migrate:status", "db:abort_if_pending_migrations", "db:migrate:up", "db:migrate:down",
+                          "db:setup", "db:version", "db:migrate:status", "db:abort_if_pending_migrations", "db:migrate:up", "db:migrate:down",
                           "db:migrate:redo", "db:reset", "db:test:prepare"})
+# `:NAME` tasks arrived with multiple databases in Rails 6.0; these later (databases.rake).
+SCOPED_SINCE = {"db:migrate:redo": (6, 1), "db:reset": (7, 0), "db:setup": (7, 0), "db:version": (7, 1)}
+
+
+def scoped_task_defined(base: str, version: str | None) -> bool:
+    """Does this Rails version define `BASE:NAME` tasks (for multi-database environments)?"""
+    if base not in PER_DATABASE:
+        return False
+    parts = re.findall(r"\d+", version or "")
+    if not parts:
+        return True
+    since = SCOPED_SINCE.get(base, (6, 0))
+    return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 0) >= since
+
+
 MIGRATES = frozenset({"db:migrate", "db:prepare", "db:setup", "db:reset", "db:schema:load", "db:migrate:reset",
                       "db:structure:load"})
 DESTRUCTIVE = frozenset({"db:reset", "db:drop", "db:purge", "db:schema:load", "db:setup", "db:seed:replant",
@@ -46,6 +61,18 @@ PENDING_CHECKS = frozenset({"db:abort_if_pending_migrations", "db:migrate:status
 
 ERB_OUTPUT = re.compile(r"<%=?-?(.*?)-?%>", re.S)
 
+# Roles. The Solid trio is what the default policy orders after the primary, lets fail with a
+# warning and never wipes; a peer (analytics, events, shards, ClickHouse…) has no assumed policy.
+PRIMARY = "primary"
+PEER = "peer"
+SOLID = ("queue", "cache", "cable")
+QUEUE_LIKE = frozenset(SOLID)
+ROLES = (PRIMARY, *SOLID, PEER)
+CONFIGURABLE_ROLES = (*SOLID, PEER)
+SOLID_MIGRATIONS = re.compile(r"(?:^|[/\\])(queue|cache|cable)_migrate\b")
+CONNECTS_TO = re.compile(r"config\.solid_(queue|cache|cable)\.connects_to\s*=\s*\{?\s*database:\s*\{\s*"
+                         r"writing:\s*:?[\"']?(\w+)")
+
 
 @dataclass(frozen=True, slots=True)
 class Database:
@@ -55,6 +82,11 @@ class Database:
     migrations_paths: str | None = None
     database_tasks: bool = True
     replica: bool = False
+    role: str = PEER  # primary, queue, cache, cable or peer (see assign_roles)
+
+    @property
+    def queue_like(self) -> bool:
+        return self.role in QUEUE_LIKE
 
     @property
     def has_tasks(self) -> bool:
@@ -97,6 +129,28 @@ class DatabaseModel:
     def database(self, name: str, envs: frozenset[str] | None = None) -> Database | None:
         return next((d for d in self.for_envs(envs) if d.name == name), None)
 
+    def role(self, name: str, envs: frozenset[str] | None = None) -> str:
+        """The role of a database in these environments; a name the model lacks (a scoped task
+        naming a database database.yml does not define) is judged by its name alone."""
+        db = self.database(name, envs) or self.database(name)
+        if db is not None:
+            return db.role
+        if name == self.primary(envs):
+            return PRIMARY
+        return name if name in SOLID else PEER
+
+    def tasks_defined(self, name: str, envs: frozenset[str] | None) -> list[str]:
+        """The environments (of `envs`, all when unknown) where Rails defines `db:…:NAME`
+        tasks for this database: it is visible there, beside at least one other visible one."""
+        out = []
+        for env, dbs in self.environments.items():
+            if envs is not None and env not in envs:
+                continue
+            visible = [d.name for d in dbs if d.has_tasks]
+            if name in visible and len(visible) > 1:
+                out.append(env)
+        return out
+
 
 def split_scope(task: str, known: frozenset[str] = frozenset()) -> tuple[str, str | None]:
     """`db:migrate:queue` → ("db:migrate", "queue"); `db:migrate:status` → ("db:migrate:status", None)."""
@@ -129,6 +183,99 @@ def _neutralize_erb(text: str) -> str:
     return ERB_OUTPUT.sub(repl, text)
 
 
+@dataclass(frozen=True, slots=True)
+class SolidEvidence:
+    """What an app's files say about the Solid trio: the database each component writes to
+    (`config.solid_queue.connects_to`, `config/cache.yml`'s `database:`, `config/cable.yml`'s
+    `writing:`), and which components are installed (their gem in Gemfile.lock, their config file)."""
+
+    named: dict = field(default_factory=dict)  # database name -> role
+    installed: frozenset[str] = frozenset()
+
+
+def role_inputs(app: Path) -> list[Path]:
+    """The files roles are read from (the run cache watches them)."""
+    out = [app / "Gemfile.lock"] + [app / "config" / f"{role}.yml" for role in SOLID]
+    folder = app / "config" / "environments"
+    try:
+        out.extend(sorted(p for p in folder.iterdir() if p.suffix == ".rb"))
+    except OSError:
+        pass
+    return out
+
+
+def _read(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return handle.read(200_000)
+    except OSError:
+        return ""
+
+
+def solid_evidence(app: Path | None) -> SolidEvidence:
+    if app is None:
+        return SolidEvidence()
+    named: dict[str, str] = {}
+    installed: set[str] = set()
+    lock = _read(app / "Gemfile.lock")
+    for role in SOLID:
+        if re.search(rf"^    solid_{role} \(", lock, re.M):
+            installed.add(role)
+        text = _read(app / "config" / f"{role}.yml")
+        if role == "cable" and "solid_cable" not in text:
+            text = ""  # every app has a cable.yml: only Solid Cable's says so
+        if text:
+            installed.add(role)
+            pattern = r"^\s*database:\s*:?[\"']?(\w+)" if role == "cache" else r"^\s*writing:\s*:?[\"']?(\w+)"
+            if role != "queue":
+                for m in re.finditer(pattern, text, re.M):
+                    named.setdefault(m.group(1), role)
+    folder = app / "config" / "environments"
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix == ".rb")
+    except OSError:
+        files = []
+    for path in files:
+        for m in CONNECTS_TO.finditer(_read(path)):
+            named.setdefault(m.group(2), m.group(1))
+            installed.add(m.group(1))
+    return SolidEvidence(named, frozenset(installed))
+
+
+def _role(db: Database, first: bool, has_named_primary: bool, evidence: SolidEvidence,
+          configured: dict[str, str]) -> str:
+    if db.name == PRIMARY or (first and not has_named_primary):
+        return PRIMARY  # Rails' primary connection: the entry named primary, else the first
+    if db.name in configured:
+        return configured[db.name]
+    if db.name in evidence.named:
+        return evidence.named[db.name]
+    m = SOLID_MIGRATIONS.search(db.migrations_paths or "")
+    if m:
+        return m.group(1)
+    if db.name in SOLID:
+        return db.name
+    for role in SOLID:  # `solid_queue`, `jobs_queue`: with Solid Queue installed
+        if role in db.name.lower() and role in evidence.installed:
+            return role
+    return PEER
+
+
+def assign_roles(environments: dict[str, tuple[Database, ...]], app: Path | None,
+                 configured: dict[str, str] | None = None) -> dict[str, tuple[Database, ...]]:
+    """Every database of every environment with its role (configuration first, then the app's files)."""
+    import dataclasses
+
+    evidence = solid_evidence(app)
+    configured = configured or {}
+    out = {}
+    for env, dbs in environments.items():
+        named_primary = any(d.name == PRIMARY for d in dbs)
+        out[env] = tuple(dataclasses.replace(d, role=_role(d, i == 0, named_primary, evidence, configured))
+                         for i, d in enumerate(dbs))
+    return out
+
+
 def _database_entry(name: str, cfg: dict) -> Database:
     def flag(key: str, default: bool) -> bool:
         value = cfg.get(key, default)
@@ -150,7 +297,7 @@ def _database_entry(name: str, cfg: dict) -> Database:
 DB_KEYS = frozenset({"adapter", "database", "url", "host", "username", "pool", "encoding"})
 
 
-def load_database_yml(path: Path, display: str) -> DatabaseModel:
+def load_database_yml(path: Path, display: str, roles: dict[str, str] | None = None) -> DatabaseModel:
     import yaml
 
     try:
@@ -183,7 +330,8 @@ def load_database_yml(path: Path, display: str) -> DatabaseModel:
         dbs = tuple(_database_entry(str(name), cfg) for name, cfg in section.items() if isinstance(cfg, dict))
         if dbs:
             environments[str(env)] = dbs
-    return DatabaseModel(environments, display, rails_version(path.parent.parent / "Gemfile.lock"))
+    app = path.parent.parent
+    return DatabaseModel(assign_roles(environments, app, roles), display, rails_version(app / "Gemfile.lock"))
 
 
 def is_shared_block(key: str) -> bool:
@@ -202,23 +350,37 @@ def rails_version(gemfile_lock: Path) -> str | None:
     return m.group(1) if m else None
 
 
-def inferred_model(scoped_names: set[str]) -> DatabaseModel:
-    """Without database.yml: the primary, plus every database a scoped task names."""
+def inferred_model(scoped_names: set[str], roles: dict[str, str] | None = None) -> DatabaseModel:
+    """Without database.yml: the primary, plus every database a scoped task names (roles by name)."""
     dbs = (Database("primary"),) + tuple(Database(n) for n in sorted(scoped_names) if n != "primary")
-    return DatabaseModel({"any": dbs}, "inferred from the scripts", None, from_file=False)
+    return DatabaseModel(assign_roles({"any": dbs}, None, roles), "inferred from the scripts", None, from_file=False)
 
 
 def find_database_yml(script_dir: Path, root: Path) -> Path | None:
-    """The nearest config/database.yml walking up from the script's folder to the project root."""
+    """The nearest config/database.yml walking up from the script's folder to the project root.
+
+    A script outside any app (`.kamal/hooks/` or `ops/` at the root of a repository whose Rails
+    app lives in `server/`) runs against the project's app when there is exactly one, one
+    folder down; with several, the app is not known.
+    """
     here = script_dir
     while True:
         candidate = here / "config" / "database.yml"
         if candidate.is_file():
             return candidate
         if here == root or here.parent == here:
-            return None
+            return _only_app_below(root) if here == root else None
         try:
             here.relative_to(root)
         except ValueError:
             return None
         here = here.parent
+
+
+def _only_app_below(root: Path) -> Path | None:
+    try:
+        found = [child / "config" / "database.yml" for child in root.iterdir()
+                 if not child.name.startswith(".") and (child / "config" / "database.yml").is_file()]
+    except OSError:
+        return None
+    return found[0] if len(found) == 1 else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from orderlint.results import Invocation, ScriptAnalysis
 from orderlint.flow import ABORTS
-from orderlint.rails.databases import MIGRATES, READ_ONLY
+from orderlint.rails.databases import DESTRUCTIVE, MIGRATES, READ_ONLY
 
 
 def changes_database(inv: Invocation) -> bool:
@@ -19,6 +19,17 @@ def falls_back(script: ScriptAnalysis, inv: Invocation) -> Invocation | None:
         other = script.by_id(ident)
         if other is not None and other.id != inv.id and set(other.databases) & set(inv.databases) \
                 and other.on_failure == ABORTS and changes_database(other):
+            return other
+    return None
+
+
+def destructive_fallback(script: ScriptAnalysis, inv: Invocation) -> Invocation | None:
+    """A handler that answers the failure with a task that drops, purges or reloads the same
+    database (`db:migrate || db:setup`): the failure is not ignored, it is made worse."""
+    for ident in sorted(inv.fallback):
+        other = script.by_id(ident)
+        if other is not None and other.id != inv.id and other.base in DESTRUCTIVE \
+                and set(other.databases) & set(inv.databases) and inv.base not in DESTRUCTIVE:
             return other
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 
 from orderlint.results import Results
+from orderlint.messages import Context, render
 from orderlint.model import Diagnostic, Severity
 from orderlint.rules import RULES
 from orderlint.settings import Settings
@@ -48,7 +49,14 @@ def run_rules(results: Results, settings: Settings, read=None) -> list[Diagnosti
         if d.code in settings.severity:
             d = Diagnostic(d.path, d.line, d.column, d.end_line, d.end_column, d.code, d.name,
                            settings.severity[d.code], d.text, d.related, d.fix)
-        out.setdefault((d.path, d.line, d.column, d.code, d.text), d)
+        # One finding seen from two entry scripts differs only in how its places are named
+        # (`line 11` in the library itself, `lib.sh:11` from its caller): one finding, kept in
+        # the words of its own file.
+        here = render(d.text, "en", Context(here=d.path))
+        key = (d.path, d.line, d.column, d.code, here)
+        kept = out.get(key)
+        if kept is None or (kept.message != here and d.message == here):
+            out[key] = d
     return sorted(out.values(), key=lambda d: d.sort_key)
 
 

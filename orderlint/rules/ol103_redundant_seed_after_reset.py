@@ -51,7 +51,8 @@ class RedundantSeedAfterReset(Rule):
                 continue
             for before_id in inv.must_before & resets:
                 reset = script.by_id(before_id)
-                if reset is not None and reset.base in RESETS_AND_SEEDS and reset.scope is None:
+                if reset is not None and reset.base in RESETS_AND_SEEDS and reset.scope is None and \
+                        reset.environment.meets(inv.environment):  # `RAILS_ENV=test db:reset` seeds test only
                     yield Finding.at(
                         inv,
                         Message("OL103.message", reset=reset.task, where=where(reset)),

@@ -3,9 +3,29 @@ import re
 from orderlint.messages import Message
 from orderlint.flow import SILENT, WARNS
 from orderlint.model import Severity
-from orderlint.rules import Finding, Rule
-from orderlint.rules._failure import changes_database, falls_back, verifies_a_migration
+from orderlint.rules import Finding, Rule, related, where
+from orderlint.rules._failure import changes_database, destructive_fallback, falls_back, verifies_a_migration
 from orderlint.rules._fix import SAFE, UNSAFE, append_handler, errexit_written, make, replace, site_of, source_of
+
+
+def effect(base: str) -> str:
+    """What a destructive fallback does to the data, as a message id."""
+    if base in ("db:drop", "db:drop:_unsafe", "db:drop:all", "db:purge", "db:purge:all"):
+        return "OL201.effect-deletes"
+    if base in ("db:truncate_all", "db:seed:replant"):
+        return "OL201.effect-empties"
+    return "OL201.effect-reloads"
+
+
+def wipes_data(env, wiper) -> bool:
+    """Can the destructive fallback really run where it matters? Not in development or test
+    (there it is the setup idiom), not in production unless the environment check is disabled
+    (Rails refuses to drop or reload a production database)."""
+    if wiper.disables_env_check and env.may_be("production"):
+        return True
+    if env.only is None:
+        return True
+    return bool(env.only - {"development", "test", "production"} - env.excluded)
 
 
 class PrimaryFailureIgnored(Rule):
@@ -16,7 +36,11 @@ class PrimaryFailureIgnored(Rule):
     `pipefail`, `local x=$(…)`, a background `&`, `heroku run` without `--exit-code`…
 
     A failure handled by a fallback that itself stops the script on failure (`db:reset`
-    failing over to `db:migrate`) is not reported. A failure orderlint cannot follow is
+    failing over to `db:migrate`) is not reported, unless that fallback destroys or reloads
+    the database (`db:migrate || db:setup`, `|| db:schema:load`, `|| db:reset`) in a script
+    that can run in an environment Rails does not protect (staging, any environment but
+    development, test and production; production too when the check is disabled): then the
+    failure's consequence is an empty schema loaded over the data, and that is the finding. A failure orderlint cannot follow is
     never reported.
 
     ## Why is this bad?
@@ -67,6 +91,15 @@ class PrimaryFailureIgnored(Rule):
     def check(self, script):
         for inv in script.invocations:
             if not inv.touches_primary or not changes_database(inv) or inv.on_failure not in (SILENT, WARNS):
+                continue
+            wiper = destructive_fallback(script, inv)
+            if wiper is not None:
+                if wipes_data(inv.environment, wiper):
+                    yield Finding.at(inv, Message("OL201.destructive-fallback", task=inv.task, other=wiper.task,
+                                                  where=where(wiper), effect=Message(effect(wiper.base)),
+                                                  guard=Message("OL201.guard-disabled" if wiper.disables_env_check
+                                                                else "OL201.guard-production")),
+                                     [related(wiper, Message("OL201.fallback-related", task=wiper.task))])
                 continue
             if falls_back(script, inv):
                 continue

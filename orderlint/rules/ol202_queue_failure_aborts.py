@@ -47,7 +47,7 @@ class QueueFailureAborts(Rule):
 
     def check(self, script):
         for inv in script.invocations:
-            if inv.secondary_only and changes_database(inv) and inv.on_failure == ABORTS:
+            if inv.queue_like_only and changes_database(inv) and inv.on_failure == ABORTS:
                 yield Finding.at(
                     inv,
                     Message("OL202.message", task=inv.task, reason=inv.reason),

@@ -43,7 +43,7 @@ class QueueFailureSilent(Rule):
 
     def check(self, script):
         for inv in script.invocations:
-            if inv.secondary_only and changes_database(inv) and inv.on_failure == SILENT:
+            if inv.queue_like_only and changes_database(inv) and inv.on_failure == SILENT:
                 yield Finding.at(inv, Message("OL203.message", task=inv.task, reason=inv.reason),
                                  fix=fix(script, inv))
 

@@ -9,10 +9,10 @@ from orderlint.rules._fix import UNSAFE, insert_after, make, runner, site_of
 class MissingPendingCheck(Rule):
     """## What it does
     Reports a deploy script (an entry script named `deploy*` by default, and Kamal's
-    `.kamal/hooks/pre-deploy`) that can run
-    outside development, migrates the primary database, and never checks afterwards that no
-    migration is pending (`db:abort_if_pending_migrations`, or `db:migrate:status` with its
-    output inspected). Init scripts are exempt.
+    `.kamal/hooks/pre-deploy`) that can run outside development, migrates the primary
+    database, and never checks afterwards that no migration is pending
+    (`db:abort_if_pending_migrations`, or `db:migrate:status` with its output inspected).
+    Init scripts are exempt.
 
     ## Why is this bad?
     A migration can "succeed" without applying everything: a migration file missing from the

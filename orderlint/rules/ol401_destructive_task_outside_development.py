@@ -9,9 +9,10 @@ class DestructiveTaskOutsideDevelopment(Rule):
     Reports `db:reset`, `db:drop`, `db:purge`, `db:schema:load`, `db:setup`,
     `db:seed:replant` or `db:truncate_all` in a script that can run outside development.
 
-    A script's environment comes from its path (`ops/dev/…`, `deploy-local.sh`), from a
-    literal `RAILS_ENV`, from a `case`/`if` on `RAILS_ENV`, or from configuration; a script
-    with none can run anywhere, production included.
+    A script's environment comes from its path (`ops/dev/…`, `deploy-local.sh`, the app's
+    `bin/setup` and `bin/dev`, which Rails generates for development), from a literal
+    `RAILS_ENV`, from a `case`/`if` on `RAILS_ENV`, or from configuration; a script with
+    none can run anywhere, production included.
 
     ## Why is this bad?
     These tasks delete data. Run against production by a mistyped argument or a copied

@@ -2,12 +2,8 @@ import re
 
 from orderlint.messages import Join, Message
 from orderlint.model import Severity
+from orderlint.rails.databases import PER_DATABASE, SCOPED_SINCE
 from orderlint.rules import Finding, Rule
-
-
-# `:NAME` tasks arrived with multiple databases in Rails 6.0; these later.
-SCOPED_SINCE = {"db:reset": (7, 0), "db:truncate_all": (7, 1), "db:prepare": (7, 1), "db:setup": (7, 1),
-                "db:purge": (7, 1), "db:seed:replant": (7, 1)}
 
 
 def parse_version(text: str | None) -> tuple[int, int] | None:
@@ -65,6 +61,9 @@ class TaskUndefinedInEnvironment(Rule):
         for inv in script.invocations:
             model = inv.model or script.model
             if inv.scope is None or not model.from_file:
+                continue
+            if inv.base not in PER_DATABASE:  # `db:prepare:queue`: no Rails version defines it
+                yield Finding.at(inv, Message("OL402.no-such-task", task=inv.task, base=inv.base))
                 continue
             since = SCOPED_SINCE.get(inv.base, (6, 0))
             version = parse_version(model.rails_version)

@@ -1,6 +1,6 @@
 from orderlint.messages import Message
 from orderlint.model import Severity
-from orderlint.rails.databases import WIPES
+from orderlint.rails.databases import QUEUE_LIKE, WIPES, scoped_task_defined
 from orderlint.rules import Finding, Rule
 
 
@@ -44,16 +44,21 @@ class QueueWiped(Rule):
         for inv in script.invocations:
             if inv.base not in WIPES or (inv.command and inv.command in reported):
                 continue  # one finding per command line: `db:drop db:create db:schema:load` loses the jobs once
-            others = [d for d in inv.databases if d != inv.primary]
+            others = [(d, r) for d, r in zip(inv.databases, inv.roles) if d != inv.primary and r in QUEUE_LIKE]
             if not others:
-                continue
-            db = (inv.model or script.model).database(others[0], inv.environment.only) if inv.environment.only else None
+                continue  # a peer's data is OL401's business: orderlint assumes nothing about it
+            name, role = others[0]
+            model = inv.model or script.model
+            db = model.database(name, inv.environment.only) if inv.environment.only else None
             where = f" ({db.database})" if db is not None and db.database else ""
             reported.add(inv.command)
             dev = inv.environment.only_development()
-            if inv.scope is None:
-                message = Message("OL502.also-destroys", task=inv.task, db=others[0], detail=where,
+            loss = Message(f"OL502.loss-{role}")
+            if inv.scope is not None:
+                message = Message("OL502.destroys", task=inv.task, db=name, detail=where, loss=loss)
+            elif scoped_task_defined(inv.base, model.rails_version):
+                message = Message("OL502.also-destroys", task=inv.task, db=name, detail=where, loss=loss,
                                   fix=f"{inv.base}:{inv.primary}")
-            else:
-                message = Message("OL502.destroys", task=inv.task, db=others[0], detail=where)
+            else:  # Rails has no `db:truncate_all:primary`, `db:seed:replant:primary`, `db:purge:primary`
+                message = Message("OL502.also-destroys-unscoped", task=inv.task, db=name, detail=where, loss=loss)
             yield Finding.at(inv, message, severity=Severity.WARNING if dev else None)

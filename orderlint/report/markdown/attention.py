@@ -129,7 +129,7 @@ def error_handling(facts: Facts) -> list[str]:
         if not secondary:
             continue
         slabel = " + ".join(facts.db_label(model, n) for n in secondary)
-        queue = [s for s in sites if s.inv.secondary_only and s.inv.base not in READ_ONLY]
+        queue = [s for s in sites if s.inv.queue_like_only and s.inv.base not in READ_ONLY]
         lines += [f"**{slabel}**{t('colon').rstrip()}", f"- {t('att_nonblocking', db=slabel)}"]
         lines += [f"  - {evidence(facts, s)}" for s in queue] or [f"  - {t('att_none')}"]
         bad_sites = [s for s in queue if facts.diags_at(s.inv, ("OL202", "OL203"))]
@@ -200,7 +200,7 @@ def verification(facts: Facts) -> list[str]:
         secondary = facts.secondary_names(model)
         if secondary:
             slabel = " + ".join(facts.db_label(model, n) for n in secondary)
-            queue = [s for s in facts.model_sites(model) if s.inv.secondary_only and s.inv.base not in READ_ONLY]
+            queue = [s for s in facts.model_sites(model) if s.inv.queue_like_only and s.inv.base not in READ_ONLY]
             if covered_secondary:
                 key = "verify_secondary_covered"
             elif queue and all(i.on_failure == WARNS for s in queue for _, i in s.runs):

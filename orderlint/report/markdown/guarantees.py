@@ -42,6 +42,8 @@ def guarantees_section(facts: Facts) -> list[str]:
                     cited = f" ({', '.join(found)})" if found else ""
                     if inv.base in WIPES:
                         item += f" — ⚠️ {t('wipes', db=label, lost=facts.lost([db.name]))}{cited}"
+                    elif not db.queue_like and db.name != primary:  # a peer: Rails' design, not a finding
+                        item += f" — {t('also_unscoped', db=label)}{cited}"
                     else:
                         item += f" — ⚠️ {t('also_unscoped', db=label)}{cited}"
                 lines.append(item)
@@ -56,6 +58,8 @@ def guarantees_section(facts: Facts) -> list[str]:
                 elif not offenders:
                     tasks = ", ".join(code(task) for task in facts.by_task(aimed))
                     lines.append(f"- {t('never_ok', other=other_label, db=label)} ({tasks})")
+                elif not (other.queue_like or db.queue_like):  # between the primary and peers: no separation assumed
+                    lines.append(f"- {t('never_peer', other=other_label, why=offences(facts, offenders))}")
                 else:
                     lines.append(f"- {t('never_bad', other=other_label, why=offences(facts, offenders))}")
             if not others:

@@ -74,10 +74,10 @@ def step_what(facts: Facts, step: PolicyStep) -> str:
             tasks = ["db:migrate"] + [f"db:migrate:{p}" for p in primaries] + ["db:prepare", "db:reset"]
             return t("step_primary", db=", ".join(primary_labels) or "primary",
                      tasks=", ".join(code(x) for x in tasks))
-        if step.database == "secondary":
+        if step.database in ("secondary", "queue-like"):
             names = sorted({n for m in facts.models for n in facts.secondary_names(m)})
             if not names:
-                return t("step_secondary_none")
+                return t(facts.moot("step_secondary_none", "step_secondary_none_peers"))
             return t("step_secondary", db=", ".join(secondary_labels), n=len(secondary_labels),
                      tasks=", ".join(code(f"db:migrate:{n}") for n in names))
         if step.database:
@@ -89,7 +89,7 @@ def step_what(facts: Facts, step: PolicyStep) -> str:
     tasks = ", ".join(parts)
     if step.database == "primary":
         return t("step_tasks_on", tasks=tasks, db=", ".join(primary_labels) or "primary")
-    if step.database == "secondary":
+    if step.database in ("secondary", "queue-like"):
         return t("step_tasks_on", tasks=tasks, db=", ".join(secondary_labels) or "—")
     if step.database:
         return t("step_tasks_on", tasks=tasks, db=code(step.database))
@@ -110,7 +110,7 @@ def policy_section(facts: Facts) -> list[str]:
         off = [c for c in codes if not facts.enabled(c)]
         suffix = t("rule_disabled", codes=", ".join(off)) if off else ""
         if single and key in ("rule_nonblocking", "rule_separation"):
-            suffix += t("rule_moot")
+            suffix += t(facts.moot("rule_moot", "rule_moot_peers"))
         lines.append(f"- {t(key)} ({', '.join(codes)}){suffix}")
     if facts.policy == DEFAULT_POLICY and not single:
         lines += ["", t("reason")]

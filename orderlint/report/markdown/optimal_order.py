@@ -27,14 +27,14 @@ def optimal_order_section(facts: Facts) -> list[str]:
         db = ""
         if step.database == "primary":
             db = f" — {', '.join(primary_labels)}" if primary_labels else ""
-        elif step.database == "secondary":
+        elif step.database in ("secondary", "queue-like"):
             db = f" — {', '.join(secondary_labels)}" if secondary_labels else ""
         elif step.database:
             db = f" — {code(step.database)}"
         lines.append(t("why_step", n=k + 1, name=facts.step_name(step.name), db=db))
         bullets: list[str] = []
-        if step.database == "secondary" and single:
-            lines += [f"   - {t('why_moot')}", ""]
+        if step.database in ("secondary", "queue-like") and single:
+            lines += [f"   - {t(facts.moot('why_moot', 'why_moot_peers'))}", ""]
             continue
         if kind == "primary":
             bullets += [t("why_primary_1"), t("why_primary_2")]
@@ -79,10 +79,10 @@ def why_queue(facts: Facts, n: int) -> list[str]:
     """How the queue is migrated on its own, and where an unscoped task already migrates it."""
     t = facts.t
     sites = list(facts.sites.values())
-    scoped = [s for s in sites if s.inv.secondary_only and s.inv.base in MIGRATES]
+    scoped = [s for s in sites if s.inv.queue_like_only and s.inv.base in MIGRATES]
     out = [t("why_queue_2", tasks=", ".join(code(task) for task in facts.by_task(scoped)), n=n) if scoped
            else t("why_queue_2_bare", n=n)]
-    unscoped = [s for s in sites if s.inv.touches_primary and len(s.inv.databases) > 1
+    unscoped = [s for s in sites if s.inv.touches_primary and len(s.inv.databases) > 1 and s.inv.queue_like
                 and s.inv.base in MIGRATES and s.inv.base not in WIPES]
     if unscoped:
         primary_labels, _ = facts.db_labels()

@@ -48,7 +48,7 @@ def step_rows(facts: Facts, section: Section) -> list[list[str]]:
     rows = []
     for n, step in enumerate(section.steps, start=1):
         inv = step.first
-        multi = len(inv.databases) > 1 and inv.base not in READ_ONLY
+        multi = len(inv.databases) > 1 and bool(inv.queue_like) and inv.base not in READ_ONLY
         db = facts.dbs_text(section.model, inv.databases) + (" ⚠️" if multi else "")
         outcome = outcome_text(facts, section, step.invocations)
         if step.fallbacks:

@@ -283,10 +283,21 @@ class Facts:
 
     def secondary_names(self, model: DatabaseModel) -> list[str]:
         primary = model.primary(None)
-        return [d.name for d in model.for_envs(None) if d.name != primary and d.has_tasks]
+        # the databases the policy's queue step is about (peers have no assumed policy)
+        return [d.name for d in model.for_envs(None) if d.name != primary and d.has_tasks and d.queue_like]
 
     def has_secondary(self) -> bool:
         return any(self.secondary_names(m) for m in self.models)
+
+    @staticmethod
+    def peer_names(model: DatabaseModel) -> list[str]:
+        """Databases with tasks that are neither the primary nor queue-like: no policy is assumed for them."""
+        primary = model.primary(None)
+        return [d.name for d in model.for_envs(None) if d.name != primary and d.has_tasks and not d.queue_like]
+
+    def moot(self, single: str, peers: str) -> str:
+        """`single` for a one-database app, `peers` when its other databases are all peers."""
+        return peers if any(self.peer_names(m) for m in self.models) else single
 
     def enabled(self, code_: str) -> bool:
         return code_selected(code_, self.settings.select, self.settings.ignore)
@@ -429,7 +440,7 @@ class Facts:
         cells: list[list[Step]] = [[] for _ in self.policy.steps]
         for step in section.steps:
             inv = step.first
-            k = self.policy.step_of(inv.task, inv.base, inv.databases, inv.primary)
+            k = self.policy.step_of(inv.task, inv.base, inv.databases, inv.primary, inv.roles)
             if k is not None:
                 cells[k].append(step)
         return cells

@@ -14,7 +14,8 @@ from orderlint.report.markdown.shared import (ENV_CODES, FAILURE_CODES, ORDER_CO
 
 def databases_kept_apart(facts: Facts) -> bool:
     """No task that changes a database also acts on another (computed, whatever rules are selected)."""
-    return not any(len(s.inv.databases) > 1 and s.inv.base not in READ_ONLY for s in facts.sites.values())
+    return not any(len(s.inv.databases) > 1 and s.inv.queue_like and s.inv.base not in READ_ONLY
+                   for s in facts.sites.values())
 
 
 def status(facts: Facts) -> tuple[str, str]:
@@ -72,7 +73,7 @@ def verdict_section(facts: Facts) -> list[str]:
             slabel = " + ".join(facts.db_label(model, n) for n in secondary)
             queue_bad = [d for d in facts.diagnostics if d.code in ("OL202", "OL203")]
             but = [d for d in facts.diagnostics if d.code == "OL501"]
-            unknown = facts.unknown([s for s in sites if s.inv.secondary_only and s.inv.base not in READ_ONLY])
+            unknown = facts.unknown([s for s in sites if s.inv.queue_like_only and s.inv.base not in READ_ONLY])
             if queue_bad:
                 lines.append(f"- {t('err_queue_bad', db=slabel, codes=facts.codes_text(queue_bad))}")
             elif unknown:
@@ -112,11 +113,11 @@ def separation_verdict(facts: Facts) -> list[str]:
         primary = model.primary(None)
         secondary = facts.secondary_names(model)
         if not secondary:
-            lines.append(f"- {t('sep_single')}")
+            lines.append(f"- {t('sep_peers' if facts.peer_names(model) else 'sep_single')}")
             continue
         plabel = facts.db_label(model, primary)
         dbs = " & ".join(facts.db_label(model, n) for n in [primary] + secondary)
-        stray = [s for s in sites if len(s.inv.databases) > 1 and s.inv.base not in READ_ONLY]
+        stray = [s for s in sites if len(s.inv.databases) > 1 and s.inv.queue_like and s.inv.base not in READ_ONLY]
         lines.append(f"- {t('sep_bad' if stray else 'sep_ok', dbs=dbs)}")
         if stray:
             why = []
