@@ -150,7 +150,8 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
             # `[ "$ok" = 1 ] || exit 1` right after it decides; past that, the script went on.
             current = _merge(self._unhandle(following, carried))
             carried, self.leftover = self.leftover, frozenset()
-            if carried and index + 1 < len(items) and not self._reads(items[index + 1]):
+            if carried and index + 1 < len(items) and not self._reads(items[index + 1]) \
+                    and not _exits_failing(items[index + 1]):
                 current = self._unhandle(current, carried)  # the next statement checks no flag
                 carried = frozenset()
             if not current:
@@ -233,3 +234,12 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         if not may_fail:
             return [Flow("normal", st, False)]  # `if [[ -t 2 ]]; then c=…; fi`, echo…: no failure
         return [Flow("normal", st, False), Flow("normal", st, True)]
+
+
+def _exits_failing(node: Node) -> bool:
+    """`exit 1` as the statement right after a retry loop: every way out of the
+    loop but success ends there, so the last failed attempt stops the script."""
+    if not isinstance(node, Command) or len(node.words) != 2 or node.words[0].literal != "exit":
+        return False
+    status = node.words[1].literal
+    return status is not None and status.isdigit() and int(status) % 256 != 0

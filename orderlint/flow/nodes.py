@@ -78,18 +78,19 @@ def _node_path(node) -> str | None:
 
 
 def _breaks_out(node) -> bool:
-    """Does a loop body contain a `break` of its own (not of a nested loop)?"""
+    """Can a loop body leave the loop itself (not a nested loop): a `break`, or an `exit` or
+    `return` (`if task; then exit 0; fi` ends the retries on success as `break` does)?"""
     stack = [node]
     while stack:
         n = stack.pop()
         if isinstance(n, Command):
-            if n.words and n.words[0].literal == "break":
+            if n.words and n.words[0].literal in ("break", "exit", "return"):
                 return True
         elif isinstance(n, Seq):
             stack.extend(n.items)
         elif isinstance(n, AndOr):
             stack.extend((n.left, n.right))
-        elif isinstance(n, (Not, Subshell)):
+        elif isinstance(n, Not):
             stack.append(n.body)
         elif isinstance(n, If):
             for cond, body in n.clauses:
