@@ -395,3 +395,15 @@ def test_names_the_system_refuses(tmp_path):
     named = run_cli("ops/" + "y" * 5000, cwd=root)
     assert named.returncode == 2
     assert named.stderr.decode().strip().endswith(": File name too long")
+
+
+def test_a_loop_after_a_repaired_pipeline_does_not_crash(tmp_path):
+    # The repaired tree is edited in place; its nodes have no text of their own any more.
+    root = project_tree(tmp_path, {"ops/deploy.sh": (
+        b"#!/bin/bash\nbin/rails db:migrate:primary 2>&1 | tee -a log | grep -v X\n"
+        b"bin/rails db:migrate:queue || echo warn >&2  # orderlint: disable=OL202 -- logged\n"
+        b"for i in 1 2; do bin/rails db:seed; done\n")})
+    proc = run_cli("ops", "--format", "json", "--no-cache", cwd=root)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    tasks = [(i["line"], i["task"]) for i in json.loads(proc.stdout)["invocations"]]
+    assert (3, "db:migrate:queue") in tasks and (4, "db:seed") in tasks

@@ -317,11 +317,24 @@ def test_every_command_at_its_line(number):
     check(*script(number))
 
 
+# Seeded like the default run, so that CI cannot fail at random; ORDERLINT_LINES_RANDOM=1 draws
+# new scripts (that is how script 352 below was found).
+LONG = settings(max_examples=EXAMPLES * 10, deadline=None, database=None,
+                derandomize=not os.environ.get("ORDERLINT_LINES_RANDOM"),
+                suppress_health_check=[HealthCheck.too_slow])
+
+
 @pytest.mark.slow
-@settings(max_examples=EXAMPLES * 10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@LONG
 @given(NUMBERS)
 def test_every_command_at_its_line_long(number):
     check(*script(number))
+
+
+@pytest.mark.xfail(strict=True, reason="in this generated script (a `{ …; } && … | ( … ) | …` pipeline over continued lines) "
+                                      "orderlint runs commands that bash skips")
+def test_known_misgrouping():
+    check(*script(352))
 
 
 # -- the shapes that tree-sitter-bash 0.25 joins, written out --------------------------------------

@@ -107,7 +107,7 @@ def read_directives(pf: ParsedFile) -> list[Directive]:
     total = len(rows)
     out = []
     for c in comments:
-        text = c.text.decode("utf-8", "replace")
+        text = pf.data[c.start_byte:c.end_byte].decode("utf-8", "replace")  # an edited tree has no .text
         match = DIRECTIVE.match(text)
         if not match:
             continue

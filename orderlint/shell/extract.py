@@ -253,7 +253,7 @@ class _Builder:
             values = node.children_by_field_name("value")
             items = tuple(self.word(v, depth) for v in values) if values else None
             name = node.child_by_field_name("variable")
-            variable = name.text.decode(errors="replace") if name is not None else None
+            variable = self.text(name) if name is not None else None
             return Loop("for", None, self.body(node.child_by_field_name("body"), depth), start, items, variable=variable)
         if kind == "c_style_for_statement":
             return Loop("for", None, self.body(node.child_by_field_name("body"), depth), start, None)

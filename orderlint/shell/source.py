@@ -265,7 +265,7 @@ class Site:
         if builtin not in ("local", "export", "declare", "typeset"):
             return None
         name = assignment.child_by_field_name("name")
-        return self._range(decl), builtin, name.text.decode(), self._range(assignment)
+        return self._range(decl), builtin, self.source.text(*self._range(name)), self._range(assignment)
 
 
 def _standalone(node) -> bool:
