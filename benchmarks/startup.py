@@ -15,7 +15,7 @@ PYTHONPYCACHEPREFIX (pip compiles bytecode at install time; this machine sets
 PYTHONDONTWRITEBYTECODE, so an editable checkout would otherwise be compiled at every run —
 the `no bytecode` line shows that cost). Outputs go to a pipe, as in CI.
 
-Targets (issue 14): `orderlint --version` under 60 ms, one small script under 100 ms.
+Targets: `orderlint --version` under 60 ms, one small script under 100 ms.
 """
 
 from __future__ import annotations

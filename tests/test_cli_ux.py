@@ -1,4 +1,4 @@
-"""orderlint's first minute (issue 14): output, colours, summaries, errors, inputs, pre-commit.
+"""orderlint's first minute: output, colours, summaries, errors, inputs, pre-commit.
 
 Each test runs the command line as a user would, in a fresh project under tmp_path.
 """

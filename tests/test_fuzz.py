@@ -21,7 +21,7 @@ from conftest import REPO
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 FIXTURE_SCRIPTS = sorted(p for p in (REPO / "fixtures").rglob("*.sh") if p.stat().st_size < 20_000)
-EXAMPLES = int(os.environ.get("ORDERLINT_FUZZ_EXAMPLES", "150"))  # more for a long local session
+EXAMPLES = int(os.environ.get("ORDERLINT_FUZZ_EXAMPLES", "150"))  # more for a longer local run
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                         HealthCheck.function_scoped_fixture])
 

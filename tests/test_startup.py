@@ -1,4 +1,4 @@
-"""Start-up (issue 14): what each kind of run imports, and the start-up benchmark itself.
+"""Start-up: what each kind of run imports, and the start-up benchmark itself.
 
 Timings depend on the machine (benchmarks/startup.py measures them); what a run imports does
 not, so that is what these tests hold: `--version` loads nothing, a cache hit loads no analysis
