@@ -7,7 +7,7 @@ from typing import Iterable
 from orderlint.messages import Loc, Message
 from orderlint.flow.inert import _variables_read
 from orderlint.flow.nodes import _line, _node_path
-from orderlint.flow.state import SILENT, Fate, FlowNote, State, _saved, replace
+from orderlint.flow.state import SILENT, WARNS, Fate, FlowNote, State, _saved, replace
 from orderlint.shell.syntax import Node
 
 
@@ -51,7 +51,8 @@ class Bookkeeping:
     def drop(self, st: State) -> State:
         """The current status is overwritten: failures nobody looked at continue silently."""
         if st.pending:
-            self.fate(st.pending - _saved(st), SILENT, st.pending_reason or Message("flow.exit-status-never-checked"),
+            self.fate(st.pending - _saved(st), WARNS if st.err_prints else SILENT,
+                      st.pending_reason or Message("flow.exit-status-never-checked"),
                       fix=st.pending_fix)
             st = replace(st, pending=frozenset(), pending_reason="", pending_fix="")
         return st

@@ -257,6 +257,7 @@ class State:
     stdin: Heredoc | None = None  # a heredoc fed to the function being run
     inherit_errexit: bool = False  # shopt -s inherit_errexit: `$(…)` keeps set -e
     err_trap: Loc | str = ""  # where a `trap … ERR` that exits the script was set ("" when none)
+    err_prints: bool = False  # a `trap … ERR` that prints and goes on: failures leave a message
     errtrace: bool = False  # set -E: functions and subshells inherit the ERR trap
     script_file: str = ""  # $0: the script being run, when another script started it
     cwd: str = ""  # the working directory, when a `cd` made it known
@@ -314,6 +315,7 @@ def join_states(a: State, b: State) -> State:
         background=a.background | b.background,
         inherit_errexit=a.inherit_errexit and b.inherit_errexit,
         err_trap=a.err_trap if a.err_trap == b.err_trap else "",
+        err_prints=a.err_prints and b.err_prints,
         errtrace=a.errtrace and b.errtrace,
         cwd=a.cwd if a.cwd == b.cwd else "",
     )

@@ -52,11 +52,11 @@ class Traps:
             return st
         handler = args[0]
         if handler.literal in ("-", "", None) and handler.script is None:
-            return replace(st, err_trap="")
+            return replace(st, err_trap="", err_prints=False)
         body = parse_nested(handler.path, handler.script or "", handler.script_start or handler.start)
         exits = self._always_exits(body, st, 0)
         return replace(st, err_trap=self.loc(node.words[0].path if node.words else handler.path, _line(node.start))
-                       if exits else "")
+                       if exits else "", err_prints=not exits and _prints(body))
 
     def _always_exits(self, node, st: State, depth: int) -> bool:
         if depth > 4:
@@ -129,3 +129,23 @@ class Traps:
                     k += 1
             k += 1
         return st
+
+
+PRINTERS = frozenset({"echo", "printf", "logger"})
+
+
+def _prints(node) -> bool:
+    """Does a trap handler write a message (`echo "failed at $LINENO" >&2`)?"""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Command) and n.words and n.words[0].literal in PRINTERS:
+            return True
+        if type(n) is Inert and n.names & PRINTERS:
+            return True
+        if isinstance(n, Seq):
+            stack.extend(n.items)
+        elif isinstance(n, AndOr):
+            stack.extend((n.left, n.right))
+    return False
+
