@@ -21,11 +21,13 @@ positive, marked `[ok-label]`.
     python benchmarks/corpus_score.py --json     # the same as JSON
     python benchmarks/corpus_score.py --repo basecamp__once-campfire
     python benchmarks/corpus_score.py --set held-out   # only the held-out set
+    python benchmarks/corpus_score.py --set held-out-2 # only the second held-out set
 
-The corpus has two sets, named by the `## ` heading of SOURCES.md under which a repository's
-rows appear: `## Tuning set` (rows before any heading count as tuning too) and `## Held-out set`
-(gathered later and never tuned on). `--set tuning|held-out|all` scores one set or both
-(default); with both, the totals of each set are printed too. A folder that SOURCES.md does not
+The corpus has three sets, named by the `## ` heading of SOURCES.md under which a repository's
+rows appear: `## Tuning set` (rows before any heading count as tuning too), `## Held-out set`
+and `## Held-out set 2` (each gathered later and never tuned on).
+`--set tuning|held-out|held-out-2|all` scores one set or all of them (default); with more than
+one, the totals of each set are printed too. A folder that SOURCES.md does not
 list belongs to no set and is scored only with `--set all`.
 
 The corpus scripts themselves are not committed (see tests/corpus/README.md): this scorer
@@ -50,14 +52,18 @@ ANNOTATION = re.compile(r"#\s*(expect|ok)(?:\+(\d+))?:\s*((?:OL\d{3}[\s,]*)+)")
 CODE = re.compile(r"OL\d{3}")
 NOT_SCRIPTS = {"database.yml", "Gemfile.lock"}
 SEVERITIES = ("error", "warning", "info")
-SETS = ("tuning", "held-out")
+SETS = ("tuning", "held-out", "held-out-2")
 SOURCE_ROW = re.compile(r"^\|\s*([A-Za-z0-9][\w.-]*)/([\w.-]+)\s*\|")
 
 
 def set_name(heading: str) -> str | None:
-    """`Held-out set` -> "held-out", `Tuning set` -> "tuning"; any other heading names no set."""
+    """`Held-out set` -> "held-out", `Held-out set 2` -> "held-out-2", `Tuning set` -> "tuning";
+    any other heading names no set."""
     words = heading.strip().lower().replace("held out", "held-out").split()
-    return words[0] if words and words[0] in SETS else None
+    if not words:
+        return None
+    name = f"{words[0]}-{words[-1]}" if len(words) > 1 and words[-1].isdigit() else words[0]
+    return name if name in SETS else None
 
 
 def folder_sets(sources: Path) -> dict[str, str]:
@@ -263,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", action="append", default=[], help="only this repository folder (repeatable)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus folder (default: tests/corpus)")
     parser.add_argument("--set", choices=(*SETS, "all"), default="all", dest="which",
-                        help="score the tuning set, the held-out set, or both (default: all)")
+                        help="score one set, or all of them (default: all)")
     args = parser.parse_args(argv)
     folders = sorted(p for p in args.corpus.iterdir() if p.is_dir() and "__" in p.name) if args.corpus.is_dir() else []
     if args.repo:
