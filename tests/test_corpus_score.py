@@ -50,6 +50,9 @@ def test_set_names():
     assert corpus_score.set_name("Held-out set") == "held-out"
     assert corpus_score.set_name("Held out set") == "held-out"
     assert corpus_score.set_name("Tuning set") == "tuning"
+    assert corpus_score.set_name("Held-out set 2") == "held-out-2"
+    assert corpus_score.set_name("Held out set 2") == "held-out-2"
+    assert corpus_score.set_name("Tuning set 2") is None
     assert corpus_score.set_name("Run at abc") is None
 
 
