@@ -52,6 +52,8 @@ def test_set_names():
     assert corpus_score.set_name("Tuning set") == "tuning"
     assert corpus_score.set_name("Held-out set 2") == "held-out-2"
     assert corpus_score.set_name("Held out set 2") == "held-out-2"
+    assert corpus_score.set_name("Held-out set 3") == "held-out-3"
+    assert corpus_score.set_name("Held-out set 4") is None
     assert corpus_score.set_name("Tuning set 2") is None
     assert corpus_score.set_name("Run at abc") is None
 
@@ -65,3 +67,13 @@ def test_set_option_keeps_only_that_set(tmp_path, capsys):
     (tmp_path / "acme__shop").mkdir()
     assert corpus_score.main(["--corpus", str(tmp_path), "--set", "held-out"]) == 2
     assert "in the held-out set" in capsys.readouterr().err
+
+
+def test_held_out_set_3_is_a_set(tmp_path):
+    sources = tmp_path / "SOURCES.md"
+    sources.write_text(SOURCES + "\n## Held-out set 3\n\n| repository | path | commit | what |\n|---|---|---|---|\n"
+                       "| third/app | `bin/docker-entrypoint` | `eeee` | held out 3 |\n", encoding="utf-8")
+    assert corpus_score.folder_sets(sources)["third__app"] == "held-out-3"
+    (tmp_path / "SOURCES.md").rename(tmp_path / "kept.md")
+    # --set held-out-3 is accepted; with no folder of that set it says so and exits 2
+    assert corpus_score.main(["--corpus", str(tmp_path), "--set", "held-out-3"]) == 2
