@@ -14,7 +14,7 @@ from orderlint.shell.extract import ALWAYS_OK
 from orderlint.shell.launch import classify
 from orderlint.flow.inert import MESSAGE_COMMANDS
 from orderlint.flow.nodes import _line
-from orderlint.flow.state import SILENT, Flow, State, _merge, replace
+from orderlint.flow.state import SILENT, Flow, IdSet, State, _merge, replace
 from orderlint.shell.syntax import Command, Part, Test, Word
 
 
@@ -49,6 +49,8 @@ class Commands:
                                     pending=frozenset(), pending_reason="")
                     following.append((state, failed))
                     continue
+                if a.name in state.versions:
+                    state = replace(state, versions=state.versions - {a.name})
                 current = [(state, failed)]
                 for body in (value.substitutions if value is not None else ()):
                     nxt: list[tuple[State, bool]] = []
@@ -56,6 +58,8 @@ class Commands:
                         for f in self.substitution(body, before):
                             after = replace(before, must=f.state.must, may=f.state.may, warned=f.state.warned,
                                             background=f.state.background)
+                            if self._ran_version(before, f.state):
+                                after = replace(after, versions=after.versions | {a.name})
                             if masked_by:
                                 where = self.loc(value.path, _line(a.start))
                                 self.fate(f.state.pending, SILENT,
@@ -73,6 +77,11 @@ class Commands:
                      for s, f in following]
             paths = [(f.state, f.failed) for f in _merge([Flow("normal", s, f) for s, f in paths])]
         return [Flow("normal", self.exports(node, s), f) for s, f in paths]
+
+    def _ran_version(self, before: State, after: State) -> bool:
+        """Did the code between these states run `db:version` (what it printed is captured)?"""
+        ran = (after.may | IdSet.of(after.pending)) - before.may
+        return any(self.by_id[i].task == "db:version" for i in ran if i in self.by_id)
 
     def exports(self, node: Command, st: State) -> State:
         """Which names reach the environment of later commands: `export X=1`, `export X`,

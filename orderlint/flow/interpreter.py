@@ -170,8 +170,10 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         if self.steps > STEP_BUDGET and isinstance(node, (Loop, If, Case)):
             return [Flow("normal", self.drop(st), False), Flow("normal", st, True)]  # out of budget: summarised
         if type(node) is Inert:
-            if st.status_vars and node.reads & st.status_vars.keys() or self.loop_depth and node.names & COUNTING:
-                return self.ev(node.full(), st)  # `rc=$?` checks; a retry loop's counter and its tests
+            if st.status_vars and node.reads & st.status_vars.keys() or self.loop_depth and node.names & COUNTING \
+                    or st.versions and node.reads & st.versions:
+                # `rc=$?` checks; a retry loop's counter and its tests; a test of a captured `db:version`
+                return self.ev(node.full(), st)
             if not any(name in st.functions for name in node.names):
                 return self._summarised(node, st, node.names, node.assigned, node.stderr, node.may_fail)
             fn = st.functions.get(node.call) if node.call is not None else None
@@ -183,7 +185,8 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
                                     node.stderr or inner[2], inner[3])
         inert = _summary(node) if type(node) in COMPOUND else None
         if inert is not None and not any(name in st.functions for name in inert[0]) and not (
-                st.status_vars and _detail(node, inert, 3) & st.status_vars.keys()):
+                st.status_vars and _detail(node, inert, 3) & st.status_vars.keys()
+                or st.versions and _detail(node, inert, 3) & st.versions):
             return self._summarised(node, st, inert[0], inert[1], _detail(node, inert, 2), _detail(node, inert, 4))
         if isinstance(node, Command):
             return self.command(node, st)

@@ -97,6 +97,7 @@ class Launches:
                     script=self.entry_display, explicit_env=explicit, env=env,
                     must_before=must, may_before=may, order=len(self.by_id), masked=None,
                     command=(run.runner.path, run.runner.start.row, run.runner.start.col), cwd=st.cwd,
+                    empty_database=st.empty_database,
                 )
                 self.executions[key] = ex
                 self.by_id[ex.id] = ex
@@ -104,6 +105,7 @@ class Launches:
                 ex.must_before &= must
                 ex.may_before |= may
                 ex.env = ex.env.join(env)
+                ex.empty_database = ex.empty_database and st.empty_database
             ex.output_used = ex.output_used or bool(st.capturing)
             ex.output_inspected = ex.output_inspected or st.capturing == "$(…)" or \
                 st.capturing.split(" ")[1:2] in (["grep"], ["egrep"], ["awk"], ["sed"], ["rg"], ["wc"], ["jq"])
