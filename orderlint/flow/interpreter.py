@@ -68,6 +68,7 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         self.nested_depth = 0
         self.steps = 0
         self.loop_depth = 0
+        self.trap_printed: frozenset[int] = frozenset()  # failures an ERR trap that prints has seen
         self.after_success = None  # the item of a sequence that runs right after a command that succeeded
         self.leftover: frozenset[int] = frozenset()  # failures a retry loop just gave up on: see `seq`
         self.retry_loops = 0  # enclosing loops with a `break`: retries whose outcome a counter decides
@@ -130,11 +131,15 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
                         done.append(r)
                     elif r.failed and (r.state.errexit or r.state.err_trap) and not r.state.suppressed \
                             and not r.exempt:
+                        if r.state.err_prints:
+                            self.trap_printed |= r.state.pending
                         why = Message("flow.errexit-stops") if r.state.errexit else \
                             Message("flow.err-trap-stops", where=r.state.err_trap)
                         done.append(Flow("exit", r.state, True, reason=why))
                     else:
                         if r.failed and r.state.pending:
+                            if r.state.err_prints and not r.exempt and not r.state.suppressed:
+                                self.trap_printed |= r.state.pending  # where errexit would act, the trap runs
                             if r.exempt:
                                 why, fix = r.exempt, Message("fix.test-instead")
                             elif r.state.suppressed:

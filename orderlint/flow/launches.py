@@ -135,7 +135,8 @@ class Launches:
         self.nested_depth += 1
         try:
             if run.same_shell:
-                flows = self.ev(body, st)
+                # `eval` is a simple command: its status is checked like any other (`eval 'a && b'`)
+                flows = [replace(f, exempt=None) for f in self.ev(body, st)]
             else:
                 launcher = " ".join(launch.via) if launch.via else "a shell"
                 fresh = replace(st, errexit=run.errexit, pipefail=False, suppressed=None, positional=None,

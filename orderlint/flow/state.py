@@ -258,7 +258,7 @@ class State:
     stdin: Heredoc | None = None  # a heredoc fed to the function being run
     inherit_errexit: bool = False  # shopt -s inherit_errexit: `$(…)` keeps set -e
     err_trap: Loc | str = ""  # where a `trap … ERR` that exits the script was set ("" when none)
-    err_prints: bool = False  # a `trap … ERR` that prints and goes on: failures leave a message
+    err_prints: bool = False  # a `trap … ERR` that prints: failures it sees leave a message
     errtrace: bool = False  # set -E: functions and subshells inherit the ERR trap
     script_file: str = ""  # $0: the script being run, when another script started it
     cwd: str = ""  # the working directory, when a `cd` made it known

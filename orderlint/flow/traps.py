@@ -56,7 +56,7 @@ class Traps:
         body = parse_nested(handler.path, handler.script or "", handler.script_start or handler.start)
         exits = self._always_exits(body, st, 0)
         return replace(st, err_trap=self.loc(node.words[0].path if node.words else handler.path, _line(node.start))
-                       if exits else "", err_prints=not exits and _prints(body))
+                       if exits else "", err_prints=_prints(body))
 
     def _always_exits(self, node, st: State, depth: int) -> bool:
         if depth > 4:

@@ -368,6 +368,8 @@ class _Builder:
         if isinstance(body, Command):
             body = Command(body.words, body.assigns, body.start, body.end, stdin or body.stdin,
                            body.declaration, body.redirects_stderr_or_out or to_stderr)
+        elif isinstance(body, AndOr) and to_stderr:
+            body = _last_to_stderr(body)
         if tail is not None and body is not None:
             return _after_heredoc(self, body, tail, depth)
         return body
@@ -726,3 +728,16 @@ def parse_placed(path: str, text: str, locate) -> tuple[Seq, tuple[tuple[int, in
     tree = parse_tree(data)
     builder = _Placed(path, data, locate)
     return builder.block(tree.root_node.children, locate(0, 0), 0), error_regions(tree)
+
+
+def _last_to_stderr(body: AndOr) -> AndOr:
+    """`a || echo failed >&2`: tree-sitter-bash puts the redirection on the whole list, bash on
+    its last command."""
+    right = body.right
+    if isinstance(right, AndOr):
+        right = _last_to_stderr(right)
+    elif isinstance(right, Command):
+        right = Command(right.words, right.assigns, right.start, right.end, right.stdin, right.declaration, True)
+    else:
+        return body
+    return AndOr(body.left, body.op, right, body.start)
