@@ -98,7 +98,7 @@ def built(draw, depth: int, in_function: bool, names: list) -> Built:
     if not inner.quotes:
         kinds += ["eval"]
         if not inner.calls_function and "return" not in c:  # a child shell knows no function
-            kinds += ["sh-c"]
+            kinds += ["sh-c"]  # (`time` is bash's: only `bash -c` for it, below)
     kind = draw(st.sampled_from(kinds))
     fn, calls, quotes = inner.functions, inner.calls_function, inner.quotes
     if kind == "or":
@@ -127,7 +127,8 @@ def built(draw, depth: int, in_function: bool, names: list) -> Built:
     if kind == "eval":
         return Built(f"eval '{c}'", fn, calls, True)
     if kind == "sh-c":
-        shell = draw(st.sampled_from(["sh -c", "sh -ec", "bash -c", "bash -ec"]))
+        shells = ["bash -c", "bash -ec"] if "time" in c else ["sh -c", "sh -ec", "bash -c", "bash -ec"]
+        shell = draw(st.sampled_from(shells))
         return Built(f"{shell} '{c}'", fn, calls, True)
     if kind == "capture":
         form = draw(st.sampled_from(["plain", "die", "or-warn", "local", "declare", "readonly"]))

@@ -22,7 +22,7 @@ from orderlint.flow.launches import Launches
 from orderlint.flow.limits import STEP_BUDGET
 from orderlint.flow.lists import Lists
 from orderlint.flow.nodes import _reads_status
-from orderlint.flow.state import ABORTS, SILENT, Execution, Fate, Flow, FlowNote, State, _merge, _saved, replace
+from orderlint.flow.state import ABORTS, SILENT, WARNS, Execution, Fate, Flow, FlowNote, State, _merge, _saved, replace
 from orderlint.flow.texts import Texts
 from orderlint.flow.traps import Traps
 from orderlint.flow.words import Words
@@ -69,6 +69,7 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         self.steps = 0
         self.loop_depth = 0
         self.trap_printed: frozenset[int] = frozenset()  # failures an ERR trap that prints has seen
+        self.said_when_captured: frozenset[int] = frozenset()  # failures that left a message before a pipe took their status
         self.after_success = None  # the item of a sequence that runs right after a command that succeeded
         self.leftover: frozenset[int] = frozenset()  # failures a retry loop just gave up on: see `seq`
         self.retry_loops = 0  # enclosing loops with a `break`: retries whose outcome a counter decides
@@ -101,7 +102,7 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         for cause, variable in self.captured.items():
             why, fix = self.capture_reason.get(cause) or (
                 Message("flow.status-saved-unchecked", variable=variable), Message("fix.check-saved-status", variable=variable))
-            self.fate([cause], SILENT, why, fix=fix)
+            self.fate([cause], WARNS if cause in self.said_when_captured else SILENT, why, fix=fix)
         return flows
 
     # -- sequences -----------------------------------------------------------------------
@@ -125,7 +126,9 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
                 # `exit`, `exit $?` right after `echo …`: the status they take is the echo's, 0 (the
                 # first item's status is that of whatever came before the sequence: not known here)
                 if index or self.after_success is not item:  # an `if` body's first statement: see `if_`
-                    self.after_success = item if index and not f.failed and not f.state.pending else None
+                    # (after `! task`, the status is 0 though the task's failure is still pending)
+                    self.after_success = item if index and not f.failed and (not f.state.pending or f.exempt) \
+                        else None
                 for r in self.ev(item, state):
                     if r.kind != "normal":
                         done.append(r)

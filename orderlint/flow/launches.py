@@ -143,6 +143,7 @@ class Launches:
                                 errexit_origin=Message("flow.launched-shell-no-errexit", launcher=launcher,
                                                        where=self.loc(node.words[0].path, _line(node.start))),
                                 functions=ChainMap(), variables={}, status_vars={}, remote=False,
+                                err_trap="", err_prints=False, errtrace=False,  # traps stay in their shell
                                 via=st.via + launch.via,
                                 # `ssh host "bash -s" <<EOF`: the launched string's commands read its stdin
                                 stdin=(self.herestring_script(node.stdin, st) or node.stdin or st.stdin)
