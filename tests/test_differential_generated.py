@@ -122,7 +122,7 @@ def built(draw, depth: int, in_function: bool, names: list) -> Built:
     if kind == "time":
         return Built(f"time {{ {c}; }}", fn, calls, quotes)
     if kind == "pipe":
-        reader = draw(st.sampled_from(["cat", "tee /dev/null", "cat >/dev/null"]))
+        reader = draw(st.sampled_from(["cat", "tee /dev/null", "cat >&2"]))
         return Built(f"{{ {c}; }} | {reader}", fn, calls, quotes)
     if kind == "eval":
         return Built(f"eval '{c}'", fn, calls, True)

@@ -57,7 +57,7 @@ class Commands:
                     for before, _ in current:
                         for f in self.substitution(body, before):
                             after = replace(before, must=f.state.must, may=f.state.may, warned=f.state.warned,
-                                            background=f.state.background)
+                                            background=f.state.background, handling=before.handling & f.state.handling)
                             if self._ran_version(before, f.state):
                                 after = replace(after, versions=after.versions | {a.name})
                             if masked_by:

@@ -233,8 +233,9 @@ class Compound:
                 else:  # `( task || { echo …; exit; } )`: the handler ends the child shell with success
                     for outcome, causes in ((WARNS, handled & s.warned), (SILENT, handled - s.warned)):
                         self.fate(causes, outcome, f.reason)
+            # (a retried task that succeeded in it ends the handling of its earlier failure here too)
             merged = replace(st, must=s.must, may=s.may, warned=s.warned, pending=pending, background=s.background,
-                             pending_reason=s.pending_reason, handling=st.handling, envs=st.envs)
+                             pending_reason=s.pending_reason, handling=st.handling & s.handling, envs=st.envs)
             out.append(Flow("normal", merged, failed))
         return _merge(out)
 
