@@ -593,11 +593,14 @@ def _pipeline(stages: list, start: Pos) -> Node | None:
         flat.extend(stage.stages if isinstance(stage, Pipeline) else (stage,))
     if len(flat) < 2:
         return flat[0] if flat else None
-    first, last = flat[0], flat[-1]
-    if isinstance(last, AndOr):  # `a | b || c`: `(a | b) || c`
-        return _and_or(_pipeline([*flat[:-1], last.left], start), last.op, last.right, start)
-    if isinstance(first, AndOr):  # `a || b | c`: `a || (b | c)`
-        return _and_or(first.left, first.op, _pipeline([first.right, *flat[1:]], start), start)
+    first = flat[0]
+    # `a | b || c`: `(a | b) || c`; `a || b | c`: `a || (b | c)`; and a list read as a middle
+    # stage, `a 2>&1 | b && c >&2 | d`: `(a | b) && (c | d)`
+    k = next((k for k, stage in enumerate(flat) if isinstance(stage, AndOr)), None)
+    if k is not None:
+        split = flat[k]
+        return _and_or(_pipeline([*flat[:k], split.left], start), split.op,
+                       _pipeline([split.right, *flat[k + 1:]], start), start)
     if isinstance(first, Not):  # `! a | b`: `! (a | b)`
         return Not(_pipeline([first.body, *flat[1:]], start), start)
     return Pipeline(tuple(flat), start)
