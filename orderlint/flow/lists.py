@@ -85,9 +85,10 @@ class Lists:
         return Message("flow.handler-runs", handler=f"|| {text}", where=self.at(node))
 
     def negate(self, node: Not, st: State) -> list[Flow]:
-        if not st.errexit and not st.err_trap and not st.err_prints:
+        if not st.errexit:
             # bash ignores errexit under `!` only if it is on already: a function that runs
-            # `set -e` under `! f` is stopped by its next failure
+            # `set -e` under `! f` is stopped by its next failure, and an ERR trap (with `set -E`)
+            # runs for the failures in it
             flows = self.ev(node.body, st)
         else:
             flows = self.condition(node.body, st, Message("flow.negated", command=describe(node.body),
