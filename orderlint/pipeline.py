@@ -327,7 +327,7 @@ class Analyzer:
             disables_env_check=ex.disables_env_check,
             functions=tuple(c.name for c in ex.calls if not c.function.startswith("source ")),
             calls=tuple(c for c in ex.calls if not c.function.startswith("source ")),
-            command=ex.command, model=model,
+            command=ex.command, model=model, first_boot=ex.empty_database,
         )
 
     def shared(self, value):

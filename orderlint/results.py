@@ -50,6 +50,7 @@ class Invocation:
     calls: tuple = ()  # CallSite chain from the entry script to the function naming the task
     command: tuple = ()  # the command line that runs it: tasks of `rails db:drop db:create` share it
     model: DatabaseModel | None = None  # the databases of the app it runs in
+    first_boot: bool = False  # runs only where a captured `db:version` said no migration ran yet
 
     @property
     def touches_primary(self) -> bool:

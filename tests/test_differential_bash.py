@@ -18,6 +18,10 @@ corpus script exercises one bash rule around one failing Rails task and says in 
     # bash: aborts|continues    what bash does (checked on its own by
                                 `test_bash_does_what_the_corpus_says`: a mismatch there is an
                                 error in the corpus or the harness, never an xfail)
+    # message: yes|no           for a script that goes on: whether it printed a message about
+                                the failure (anything on its stdout or stderr but the stub's own
+                                line); orderlint must then say `continues-with-warning`, else
+                                `continues-silently`
 
 How a script is run: with cwd a fresh temp dir holding an executable stub `bin/rails` that
 appends `CALL TASK` to `$HOME/trace` for each call and, for the chosen call of `$FAIL_TASK`,
@@ -94,7 +98,7 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     # orderlint says `continues`, bash stops: a false OL201 error (the design promises none).
 }
 
-HEADER = re.compile(r"^#\s*(fail|fail-call|at|via|bash|timeout)\s*:\s*(.+?)\s*$")
+HEADER = re.compile(r"^#\s*(fail|fail-call|at|via|bash|timeout|message)\s*:\s*(.+?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class Case:
     via: str | None
     declared: str  # what the corpus author says bash does
     timeout: float | None = None  # seconds after which bash is stopped (a loop that waits)
+    message: str | None = None  # "yes" / "no": whether a script that goes on printed a message
 
     @property
     def name(self) -> str:
@@ -133,8 +138,9 @@ def parse_case(script: Path) -> Case | None:
         assert len(lines) == 1, f"{script.name}: `bin/rails {task}` on lines {lines}; say `# at: LINE`"
         at_path, at_line = script, lines[0]
     assert fields.get("bash") in ("aborts", "continues"), f"{script.name}: `# bash: aborts|continues` missing"
+    assert fields.get("message") in (None, "yes", "no"), f"{script.name}: `# message: yes|no`"
     return Case(script, task, fields.get("fail-call", "1"), at_path, at_line, fields.get("via"),
-                fields["bash"], float(fields["timeout"]) if "timeout" in fields else None)
+                fields["bash"], float(fields["timeout"]) if "timeout" in fields else None, fields.get("message"))
 
 
 CASES = [c for c in (parse_case(p) for p in sorted(CORPUS.glob("*.sh"))) if c is not None]
@@ -155,6 +161,7 @@ class BashRun:
     after: list[str]  # trace lines written after the (last) FAIL line
     outcome: str  # "aborts" | "continues"
     what: str  # one line, for messages
+    message: bool = False  # the script printed something about the failure (not the stub's line)
 
 
 @lru_cache(maxsize=None)
@@ -186,7 +193,10 @@ def run_bash(case: Case) -> BashRun:
         outcome, what = "aborts", f"ran nothing after the failure and exited {proc.returncode}"
     else:
         outcome, what = "continues", "ran nothing after the failure but exited 0 (failure swallowed)"
-    return BashRun(proc.returncode, trace, proc.stderr.decode(errors="replace"), after, outcome, what)
+    stub_line = f"rails: {case.task} failed (simulated)"
+    said = [line for line in (proc.stdout + proc.stderr).decode(errors="replace").splitlines()
+            if line.strip() and line != stub_line]
+    return BashRun(proc.returncode, trace, proc.stderr.decode(errors="replace"), after, outcome, what, bool(said))
 
 
 @lru_cache(maxsize=None)
@@ -231,6 +241,9 @@ def test_bash_does_what_the_corpus_says(case: Case):
     assert run.outcome == case.declared, (
         f"corpus error in {case.name}: its header says bash {case.declared}, but bash {run.what}\n"
         f"trace: {run.trace}\nstderr: {run.stderr}")
+    if case.message is not None:
+        assert run.message == (case.message == "yes"), (
+            f"corpus error in {case.name}: its header says message: {case.message}; stderr: {run.stderr}")
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
@@ -250,6 +263,11 @@ def test_orderlint_agrees_with_bash(case: Case):
         f"  bash:      {run.outcome} — it {run.what}\n"
         f"  orderlint: {inv['on_failure']} — {inv.get('on_failure_reason', '')}\n"
         f"  trace: {run.trace}")
+    if case.message is not None and claim == "continues":
+        said = "continues-with-warning" if run.message else "continues-silently"
+        assert inv["on_failure"] == said, (
+            f"{case.name}: bash goes on {'after printing a message' if run.message else 'without a word'}; "
+            f"orderlint: {inv['on_failure']} — {inv.get('on_failure_reason', '')}\nstderr: {run.stderr}")
 
 
 def test_few_unknown_verdicts(capsys):

@@ -114,3 +114,22 @@ def test_role_in_databases_table(tmp_path):
     out = run_cli("ops", "--format", "json", cwd=root)
     codes = [d["code"] for d in __import__("json").loads(out.stdout)["diagnostics"]]
     assert codes == ["OL501"]
+
+
+def test_json_gives_each_database_its_role(tmp_path):
+    import json
+
+    yml = ("production:\n  primary:\n    adapter: postgresql\n  queue:\n    adapter: sqlite3\n"
+           "    migrations_paths: db/queue_migrate\n  events:\n    adapter: postgresql\n")
+    script = (b"#!/bin/bash\nset -e\nbin/rails db:migrate:primary\nbin/rails db:migrate:queue || true\n"
+              b"bin/rails db:migrate:events\nbin/rails db:prepare\n")
+    root = project_tree(tmp_path, {"config/database.yml": yml.encode(), "ops/production/deploy.sh": script})
+    proc = run_cli("ops", "--format", "json", "--no-cache", cwd=root)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    roles = {i["task"]: i["roles"] for i in json.loads(proc.stdout)["invocations"]}
+    assert roles == {
+        "db:migrate:primary": {"primary": "primary"},
+        "db:migrate:queue": {"queue": "queue"},
+        "db:migrate:events": {"events": "peer"},
+        "db:prepare": {"primary": "primary", "queue": "queue", "events": "peer"},
+    }

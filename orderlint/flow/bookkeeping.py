@@ -48,11 +48,18 @@ class Bookkeeping:
             found = self._reads_cache[key] = _variables_read(node)
         return found
 
+    def said(self, causes: frozenset[int], st: State) -> frozenset[int]:
+        """The failures among `causes` that left a message: a handler printed one, or an ERR trap
+        that prints ran for them (where errexit would have acted, not where it ignores them)."""
+        return causes & (st.warned | self.trap_printed)
+
     def drop(self, st: State) -> State:
         """The current status is overwritten: failures nobody looked at continue silently."""
         if st.pending:
-            self.fate(st.pending - _saved(st), WARNS if st.err_prints else SILENT,
-                      st.pending_reason or Message("flow.exit-status-never-checked"),
-                      fix=st.pending_fix)
+            causes = st.pending - _saved(st)
+            printed = self.said(causes, st)
+            why = st.pending_reason or Message("flow.exit-status-never-checked")
+            self.fate(printed, WARNS, why, fix=st.pending_fix)
+            self.fate(causes - printed, SILENT, why, fix=st.pending_fix)
             st = replace(st, pending=frozenset(), pending_reason="", pending_fix="")
         return st

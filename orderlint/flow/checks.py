@@ -57,6 +57,9 @@ class Checks:
         known = self._counted(node, st)
         if known is not None:
             return known
+        guard = self._first_boot(node, st)
+        if guard is not None:
+            return guard
         # [ "$RAILS_ENV" = production ] narrows the environment of each branch.
         if len(ops) == 3 and isinstance(ops[0], Word) and isinstance(ops[2], Word) and ops[1] in ("=", "==", "!="):
             lhs, rhs = ops[0], ops[2]
@@ -74,6 +77,35 @@ class Checks:
                 return [Flow("normal", yes, False), Flow("normal", no, True)]
         self._run_substitutions(words, st)
         return [Flow("normal", st, False), Flow("normal", st, True)]
+
+    def _first_boot(self, node: Test, st: State) -> list[Flow] | None:
+        """A test of what `db:version` printed, true exactly when no migration ran yet
+        (`[ "$version" -eq 0 ]`, `[[ $out == *"Current version: 0"* ]]`): the branch where the
+        database is empty is marked, so a schema load there is a first boot, not a wipe."""
+        if not st.versions or node.arith:
+            return None
+        ops = node.operands
+        negated = bool(ops) and ops[0] == "!"
+        rest = ops[1:] if negated else ops
+        if len(rest) > 3 and all(isinstance(w, Word) for w in rest[2:]):
+            # `[[ $out == *"Current version: 0"* ]]`: the pattern comes in pieces
+            rest = (*rest[:2], rest[2].with_parts(tuple(p for w in rest[2:] for p in w.parts)))
+        if len(rest) != 3 or not isinstance(rest[1], str) and not isinstance(rest[1], Word):
+            return None
+        lhs, op, rhs = rest
+        op = op if isinstance(op, str) else (op.literal or "")
+        if _version_read(rhs, st) and not _version_read(lhs, st):
+            lhs, rhs = rhs, lhs
+            op = _MIRRORED.get(op, op)
+        if not _version_read(lhs, st) or not isinstance(rhs, Word):
+            return None
+        empty_when = _empty_when(op, rhs)
+        if empty_when is None:
+            return None
+        empty = replace(st, empty_database=True)
+        if empty_when == negated:
+            return [Flow("normal", st, False), Flow("normal", empty, True)]
+        return [Flow("normal", empty, False), Flow("normal", st, True)]
 
     def _counted(self, node: Test, st: State) -> list[Flow] | None:
         """`(( n++ ))`, `[ "$n" -ge 3 ]`, `[ "$ok" = 1 ]` when the values are known: one branch."""
@@ -107,3 +139,48 @@ class Checks:
         if value is None:
             return [Flow("normal", st, False), Flow("normal", st, True)]
         return [Flow("normal", st, value == 0)]
+
+
+_MIRRORED = {"-lt": "-gt", "-gt": "-lt", "-le": "-ge", "-ge": "-le"}
+
+
+def _version_read(word, st: State) -> bool:
+    """`"$version"`, `${version}`: one variable that holds what `db:version` printed."""
+    if not isinstance(word, Word):
+        return False
+    names = [p.text for p in word.parts if p.kind == "var"]
+    return len(names) == 1 and names[0] in st.versions and \
+        all(p.kind == "var" or (p.kind == "lit" and not p.text.strip()) for p in word.parts)
+
+
+def _empty_when(op: str, value: Word) -> bool | None:
+    """Whether the test `VERSION op value` is true (True) or false (False) exactly for version
+    0 among the versions a database can have (0, or a migration's positive number); None when
+    it does not tell an empty database from the others."""
+    parts = value.parts
+    if any(p.kind not in ("lit",) for p in parts):
+        return None
+    text = "".join(p.text for p in parts)
+    if op in ("-eq", "-ne", "-lt", "-le", "-gt", "-ge"):
+        if not re.fullmatch(r"\s*\d+\s*", text):
+            return None
+        n = int(text)
+        holds = {"-eq": lambda v: v == n, "-ne": lambda v: v != n, "-lt": lambda v: v < n,
+                 "-le": lambda v: v <= n, "-gt": lambda v: v > n, "-ge": lambda v: v >= n}[op]
+        # a migration's version is any positive number: the test must give one answer for them all
+        above = {holds(v) for v in (1, 2, n - 1, n, n + 1, 10 ** 14) if v >= 1}
+        return holds(0) if above == {not holds(0)} else None
+    if op in ("=", "==", "!="):
+        if text.strip() in ("0", "Current version: 0") or _matches_version_zero(parts):
+            return op != "!="
+        return None
+    if op == "=~" and re.search(r"version:(\s|\\ )*0(\$|\)?$)", text):
+        return True
+    return None
+
+
+def _matches_version_zero(parts) -> bool:
+    """A pattern `*"version: 0"*` (quoted text between unquoted `*`): matches db:version's line
+    for an empty database and no other (a migration's number is never led by a 0)."""
+    core = [p for p in parts if not (not p.quoted and p.text == "*")]
+    return len(core) == 1 and core[0].quoted and core[0].text.endswith("version: 0")

@@ -14,7 +14,7 @@ from orderlint.shell.extract import ALWAYS_OK
 from orderlint.shell.launch import classify
 from orderlint.flow.inert import MESSAGE_COMMANDS
 from orderlint.flow.nodes import _line
-from orderlint.flow.state import SILENT, Flow, State, _merge, replace
+from orderlint.flow.state import SILENT, WARNS, Flow, IdSet, State, _merge, replace
 from orderlint.shell.syntax import Command, Part, Test, Word
 
 
@@ -49,18 +49,24 @@ class Commands:
                                     pending=frozenset(), pending_reason="")
                     following.append((state, failed))
                     continue
+                if a.name in state.versions:
+                    state = replace(state, versions=state.versions - {a.name})
                 current = [(state, failed)]
                 for body in (value.substitutions if value is not None else ()):
                     nxt: list[tuple[State, bool]] = []
                     for before, _ in current:
                         for f in self.substitution(body, before):
                             after = replace(before, must=f.state.must, may=f.state.may, warned=f.state.warned,
-                                            background=f.state.background)
+                                            background=f.state.background, handling=before.handling & f.state.handling)
+                            if self._ran_version(before, f.state):
+                                after = replace(after, versions=after.versions | {a.name})
                             if masked_by:
                                 where = self.loc(value.path, _line(a.start))
-                                self.fate(f.state.pending, SILENT,
-                                          Message("flow.declaration-masks", builtin=masked_by, name=a.name, where=where),
-                                          fix=Message("fix.declare-then-assign", builtin=masked_by, name=a.name))
+                                why = Message("flow.declaration-masks", builtin=masked_by, name=a.name, where=where)
+                                fix = Message("fix.declare-then-assign", builtin=masked_by, name=a.name)
+                                said = self.said(f.state.pending, f.state)  # `$(task || die …)`: die spoke first
+                                self.fate(said, WARNS, why, fix=fix)
+                                self.fate(f.state.pending - said, SILENT, why, fix=fix)
                                 nxt.append((after, False))
                             elif f.failed:
                                 nxt.append((replace(after, pending=f.state.pending,
@@ -73,6 +79,11 @@ class Commands:
                      for s, f in following]
             paths = [(f.state, f.failed) for f in _merge([Flow("normal", s, f) for s, f in paths])]
         return [Flow("normal", self.exports(node, s), f) for s, f in paths]
+
+    def _ran_version(self, before: State, after: State) -> bool:
+        """Did the code between these states run `db:version` (what it printed is captured)?"""
+        ran = (after.may | IdSet.of(after.pending)) - before.may
+        return any(self.by_id[i].task == "db:version" for i in ran if i in self.by_id)
 
     def exports(self, node: Command, st: State) -> State:
         """Which names reach the environment of later commands: `export X=1`, `export X`,
@@ -156,9 +167,9 @@ class Commands:
                 ok, bad = (st, None) if code.strip() == "0" else (None, st)
             command = f"{name}{' ' + args[0].raw if args else ''}"
             if name == "exit" and code is not None and code.strip() == "0" and st.handling:  # `|| { echo …; exit; }`
-                self.fate(st.handling, SILENT, Message("flow.stops-with-success", command=command,
-                                                       where=self.loc(words[0].path, _line(node.start))),
-                          fix=Message("fix.exit-1"))
+                why = Message("flow.stops-with-success", command=command, where=self.loc(words[0].path, _line(node.start)))
+                self.fate(st.handling & st.warned, WARNS, why, fix=Message("fix.exit-1"))  # it said why first
+                self.fate(st.handling - st.warned, SILENT, why, fix=Message("fix.exit-1"))
             frames = [c for c in st.calls if not c.function.startswith("source ")]
             if frames:
                 reason = Message("flow.function-runs", function=frames[-1].name,
@@ -201,6 +212,8 @@ class Commands:
             if flows is not None:
                 return flows
         if name in MESSAGE_COMMANDS:
+            if st.capturing == "$(…)" and not node.redirects_stderr_or_out:
+                return [Flow("normal", st, False)]  # `$(task || echo failed)`: the message is captured, not shown
             return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
         launch = classify(words, self.herestring_script(node.stdin, st) or node.stdin or st.stdin, self.launchers)
         if prefix_env:

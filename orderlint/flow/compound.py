@@ -217,6 +217,8 @@ class Compound:
             if st.err_trap and not st.errtrace:
                 inner = replace(inner, err_trap="", errexit_origin=inner.errexit_origin if inner.errexit else
                                 Message("flow.err-trap-no-subshells", where=st.err_trap))
+            if st.err_prints and not st.errtrace:
+                inner = replace(inner, err_prints=False)
         entry_handling = inner.handling
         flows = self.ev(body, inner) if not isinstance(body, tuple) else self.seq(body, inner)
         out = []
@@ -225,9 +227,15 @@ class Compound:
             pending = s.pending
             failed = f.failed
             if f.kind in ("exit", "return"):
-                pending = pending | (s.handling - entry_handling)
+                handled = s.handling - entry_handling
+                if failed:
+                    pending = pending | handled
+                else:  # `( task || { echo …; exit; } )`: the handler ends the child shell with success
+                    for outcome, causes in ((WARNS, handled & s.warned), (SILENT, handled - s.warned)):
+                        self.fate(causes, outcome, f.reason)
+            # (a retried task that succeeded in it ends the handling of its earlier failure here too)
             merged = replace(st, must=s.must, may=s.may, warned=s.warned, pending=pending, background=s.background,
-                             pending_reason=s.pending_reason, handling=st.handling, envs=st.envs)
+                             pending_reason=s.pending_reason, handling=st.handling & s.handling, envs=st.envs)
             out.append(Flow("normal", merged, failed))
         return _merge(out)
 

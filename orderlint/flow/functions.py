@@ -33,11 +33,13 @@ class Functions:
         if st.err_trap and not st.errtrace:
             inner = replace(inner, err_trap="", errexit_origin=inner.errexit_origin if inner.errexit else
                             Message("flow.err-trap-no-functions", where=st.err_trap))
+        if st.err_prints and not st.errtrace:
+            inner = replace(inner, err_prints=False)  # without `set -E` no ERR trap runs in the function
         entry_handling = st.handling
         out = []
         for f in self.ev(fn.body, inner):
             s = replace(f.state, positional=st.positional, calls=st.calls, err_trap=st.err_trap, stdin=st.stdin,
-                        errexit_origin=st.errexit_origin)
+                        errexit_origin=st.errexit_origin, err_prints=st.err_prints)
             if f.kind == "return":
                 pending = s.pending | ((s.handling - entry_handling) if f.failed else frozenset())
                 if not f.failed:
@@ -69,7 +71,8 @@ class Functions:
         for f in self.ev(loaded.script.body, inner):
             s = replace(f.state, current_file=st.current_file, calls=st.calls, positional=st.positional)
             kind = "normal" if f.kind == "return" else f.kind
-            out.append(Flow(kind, s, f.failed, f.exempt, f.reason))
+            # `.` is a simple command: a status the file ends with is its own (`false && :` last included)
+            out.append(Flow(kind, s, f.failed, None, f.reason))
         return _merge(out)
 
     def source_target(self, args: tuple[Word, ...], st: State):

@@ -22,7 +22,7 @@ from orderlint.flow.launches import Launches
 from orderlint.flow.limits import STEP_BUDGET
 from orderlint.flow.lists import Lists
 from orderlint.flow.nodes import _reads_status
-from orderlint.flow.state import ABORTS, SILENT, Execution, Fate, Flow, FlowNote, State, _merge, _saved, replace
+from orderlint.flow.state import ABORTS, SILENT, WARNS, Execution, Fate, Flow, FlowNote, State, _merge, _saved, replace
 from orderlint.flow.texts import Texts
 from orderlint.flow.traps import Traps
 from orderlint.flow.words import Words
@@ -68,6 +68,8 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         self.nested_depth = 0
         self.steps = 0
         self.loop_depth = 0
+        self.trap_printed: frozenset[int] = frozenset()  # failures an ERR trap that prints has seen
+        self.said_when_captured: frozenset[int] = frozenset()  # failures that left a message before a pipe took their status
         self.after_success = None  # the item of a sequence that runs right after a command that succeeded
         self.leftover: frozenset[int] = frozenset()  # failures a retry loop just gave up on: see `seq`
         self.retry_loops = 0  # enclosing loops with a `break`: retries whose outcome a counter decides
@@ -100,7 +102,7 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         for cause, variable in self.captured.items():
             why, fix = self.capture_reason.get(cause) or (
                 Message("flow.status-saved-unchecked", variable=variable), Message("fix.check-saved-status", variable=variable))
-            self.fate([cause], SILENT, why, fix=fix)
+            self.fate([cause], WARNS if cause in self.said_when_captured else SILENT, why, fix=fix)
         return flows
 
     # -- sequences -----------------------------------------------------------------------
@@ -124,17 +126,23 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
                 # `exit`, `exit $?` right after `echo …`: the status they take is the echo's, 0 (the
                 # first item's status is that of whatever came before the sequence: not known here)
                 if index or self.after_success is not item:  # an `if` body's first statement: see `if_`
-                    self.after_success = item if index and not f.failed and not f.state.pending else None
+                    # (after `! task`, the status is 0 though the task's failure is still pending)
+                    self.after_success = item if index and not f.failed and (not f.state.pending or f.exempt) \
+                        else None
                 for r in self.ev(item, state):
                     if r.kind != "normal":
                         done.append(r)
                     elif r.failed and (r.state.errexit or r.state.err_trap) and not r.state.suppressed \
                             and not r.exempt:
+                        if r.state.err_prints:
+                            self.trap_printed |= r.state.pending
                         why = Message("flow.errexit-stops") if r.state.errexit else \
                             Message("flow.err-trap-stops", where=r.state.err_trap)
                         done.append(Flow("exit", r.state, True, reason=why))
                     else:
                         if r.failed and r.state.pending:
+                            if r.state.err_prints and not r.exempt and not r.state.suppressed:
+                                self.trap_printed |= r.state.pending  # where errexit would act, the trap runs
                             if r.exempt:
                                 why, fix = r.exempt, Message("fix.test-instead")
                             elif r.state.suppressed:
@@ -170,8 +178,10 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         if self.steps > STEP_BUDGET and isinstance(node, (Loop, If, Case)):
             return [Flow("normal", self.drop(st), False), Flow("normal", st, True)]  # out of budget: summarised
         if type(node) is Inert:
-            if st.status_vars and node.reads & st.status_vars.keys() or self.loop_depth and node.names & COUNTING:
-                return self.ev(node.full(), st)  # `rc=$?` checks; a retry loop's counter and its tests
+            if st.status_vars and node.reads & st.status_vars.keys() or self.loop_depth and node.names & COUNTING \
+                    or st.versions and node.reads & st.versions:
+                # `rc=$?` checks; a retry loop's counter and its tests; a test of a captured `db:version`
+                return self.ev(node.full(), st)
             if not any(name in st.functions for name in node.names):
                 return self._summarised(node, st, node.names, node.assigned, node.stderr, node.may_fail)
             fn = st.functions.get(node.call) if node.call is not None else None
@@ -183,7 +193,8 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
                                     node.stderr or inner[2], inner[3])
         inert = _summary(node) if type(node) in COMPOUND else None
         if inert is not None and not any(name in st.functions for name in inert[0]) and not (
-                st.status_vars and _detail(node, inert, 3) & st.status_vars.keys()):
+                st.status_vars and _detail(node, inert, 3) & st.status_vars.keys()
+                or st.versions and _detail(node, inert, 3) & st.versions):
             return self._summarised(node, st, inert[0], inert[1], _detail(node, inert, 2), _detail(node, inert, 4))
         if isinstance(node, Command):
             return self.command(node, st)

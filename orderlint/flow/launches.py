@@ -97,6 +97,7 @@ class Launches:
                     script=self.entry_display, explicit_env=explicit, env=env,
                     must_before=must, may_before=may, order=len(self.by_id), masked=None,
                     command=(run.runner.path, run.runner.start.row, run.runner.start.col), cwd=st.cwd,
+                    empty_database=st.empty_database,
                 )
                 self.executions[key] = ex
                 self.by_id[ex.id] = ex
@@ -104,6 +105,7 @@ class Launches:
                 ex.must_before &= must
                 ex.may_before |= may
                 ex.env = ex.env.join(env)
+                ex.empty_database = ex.empty_database and st.empty_database
             ex.output_used = ex.output_used or bool(st.capturing)
             ex.output_inspected = ex.output_inspected or st.capturing == "$(…)" or \
                 st.capturing.split(" ")[1:2] in (["grep"], ["egrep"], ["awk"], ["sed"], ["rg"], ["wc"], ["jq"])
@@ -133,13 +135,15 @@ class Launches:
         self.nested_depth += 1
         try:
             if run.same_shell:
-                flows = self.ev(body, st)
+                # `eval` is a simple command: its status is checked like any other (`eval 'a && b'`)
+                flows = [replace(f, exempt=None) for f in self.ev(body, st)]
             else:
                 launcher = " ".join(launch.via) if launch.via else "a shell"
                 fresh = replace(st, errexit=run.errexit, pipefail=False, suppressed=None, positional=None,
                                 errexit_origin=Message("flow.launched-shell-no-errexit", launcher=launcher,
                                                        where=self.loc(node.words[0].path, _line(node.start))),
                                 functions=ChainMap(), variables={}, status_vars={}, remote=False,
+                                err_trap="", err_prints=False, errtrace=False,  # traps stay in their shell
                                 via=st.via + launch.via,
                                 # `ssh host "bash -s" <<EOF`: the launched string's commands read its stdin
                                 stdin=(self.herestring_script(node.stdin, st) or node.stdin or st.stdin)

@@ -85,7 +85,14 @@ class Lists:
         return Message("flow.handler-runs", handler=f"|| {text}", where=self.at(node))
 
     def negate(self, node: Not, st: State) -> list[Flow]:
-        flows = self.condition(node.body, st, Message("flow.negated", command=describe(node.body), where=self.at(node)))
+        if not st.errexit:
+            # bash ignores errexit under `!` only if it is on already: a function that runs
+            # `set -e` under `! f` is stopped by its next failure, and an ERR trap (with `set -E`)
+            # runs for the failures in it
+            flows = self.ev(node.body, st)
+        else:
+            flows = self.condition(node.body, st, Message("flow.negated", command=describe(node.body),
+                                                          where=self.at(node)))
         out = []
         for f in flows:
             if f.kind == "normal":
@@ -112,6 +119,7 @@ class Lists:
                 for cause in state.pending:
                     self.captured[cause] = "PIPESTATUS"
                     self.capture_reason[cause] = (why, Message("fix.pipefail"))
+                self.said_when_captured |= self.said(state.pending, state)
                 piped = piped | state.pending
             else:
                 stage_pending |= state.pending

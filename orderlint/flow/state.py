@@ -188,6 +188,7 @@ class Execution:
     status_tested: bool = False  # its exit status decides a branch (`if`, `&&`, `||`, `$?`)
     command: tuple = ()  # (path, row, col) of the runner: tasks of one command line share it
     cwd: str = ""  # where it runs, when a `cd` made that known (an app of a monorepo)
+    empty_database: bool = False  # on every path here, a captured `db:version` said version 0
 
     @property
     def path(self) -> str:
@@ -257,11 +258,13 @@ class State:
     stdin: Heredoc | None = None  # a heredoc fed to the function being run
     inherit_errexit: bool = False  # shopt -s inherit_errexit: `$(…)` keeps set -e
     err_trap: Loc | str = ""  # where a `trap … ERR` that exits the script was set ("" when none)
-    err_prints: bool = False  # a `trap … ERR` that prints and goes on: failures leave a message
+    err_prints: bool = False  # a `trap … ERR` that prints: failures it sees leave a message
     errtrace: bool = False  # set -E: functions and subshells inherit the ERR trap
     script_file: str = ""  # $0: the script being run, when another script started it
     cwd: str = ""  # the working directory, when a `cd` made it known
     lastpipe: bool = False  # shopt -s lastpipe: a pipeline's last command runs in this shell
+    versions: frozenset[str] = frozenset()  # names holding what a `db:version` run printed
+    empty_database: bool = False  # a test of such a name said: no migration ran yet (a first boot)
 
 
 def replace(obj, **changes):
@@ -318,6 +321,8 @@ def join_states(a: State, b: State) -> State:
         err_prints=a.err_prints and b.err_prints,
         errtrace=a.errtrace and b.errtrace,
         cwd=a.cwd if a.cwd == b.cwd else "",
+        versions=a.versions if a.versions is b.versions else a.versions & b.versions,
+        empty_database=a.empty_database and b.empty_database,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from orderlint.messages import Message
 from orderlint.shell.extract import parse_nested
 from orderlint.flow.nodes import _line
-from orderlint.flow.state import SILENT, State, replace
+from orderlint.flow.state import SILENT, WARNS, State, replace
 from orderlint.shell.syntax import (
     AndOr,
     Command,
@@ -31,7 +31,7 @@ class Traps:
             if cause in self.captured:
                 del self.captured[cause]
                 why, fix = self.capture_reason.get(cause, (Message("flow.status-never-checked"), ""))
-                self.fate([cause], SILENT, why, fix=fix)
+                self.fate([cause], WARNS if cause in self.said_when_captured else SILENT, why, fix=fix)
         return replace(st, status_vars={k: v for k, v in st.status_vars.items() if k != "PIPESTATUS"})
 
     def _status_word(self, word: Word, st: State) -> frozenset[int] | None:
@@ -56,7 +56,7 @@ class Traps:
         body = parse_nested(handler.path, handler.script or "", handler.script_start or handler.start)
         exits = self._always_exits(body, st, 0)
         return replace(st, err_trap=self.loc(node.words[0].path if node.words else handler.path, _line(node.start))
-                       if exits else "", err_prints=not exits and _prints(body))
+                       if exits else "", err_prints=_prints(body))
 
     def _always_exits(self, node, st: State, depth: int) -> bool:
         if depth > 4:

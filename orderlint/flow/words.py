@@ -108,5 +108,6 @@ class Words:
                 self.fate(merged.pending, SILENT, reason or Message("flow.in-substitution", text=w.raw[:40],
                                                                     where=self.loc(w.path, _line(w.start))),
                           fix=Message("fix.assign-first"))
-                st = replace(st, must=merged.must, may=merged.may, warned=merged.warned)
+                st = replace(st, must=merged.must, may=merged.may, warned=merged.warned,
+                             handling=st.handling & merged.handling)
         return st

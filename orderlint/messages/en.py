@@ -403,6 +403,9 @@ MESSAGES: dict[str, str] = {
     # -- findings (the rules) ---------------------------------------------------------------------
     "OL001.unparsed": "{where} could not be parsed as bash; the rest of the file is still analysed",
     "OL001.too-deep": "commands nested this deep are not analysed",
+    "OL001.negated-compound": "tree-sitter-bash misreads `!` before a compound command on line {line} (it reads "
+                              "`if`, `for`, `while`, `case` or a second `!` there as a command name): the commands "
+                              "after it may be missing from the analysis",
     "OL001.negated-group": "tree-sitter-bash misreads `! {{ … }}` on line {line} (a command named `{{`): the "
                            "commands of the group may be missing from the analysis",
     "OL001.joined": "the parser joins the command that ends on line {line} with the next line's; commands on "

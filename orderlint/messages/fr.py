@@ -401,6 +401,9 @@ MESSAGES: dict[str, str] = {
     # -- findings (the rules) ---------------------------------------------------------------------
     "OL001.unparsed": "{where} : pas du bash valide ; le reste du fichier est tout de même analysé",
     "OL001.too-deep": "des commandes imbriquées aussi profondément ne sont pas analysées",
+    "OL001.negated-compound": "tree-sitter-bash lit mal `!` devant une commande composée à la ligne {line} (il y lit "
+                              "`if`, `for`, `while`, `case` ou un second `!` comme un nom de commande) : des commandes "
+                              "qui suivent peuvent manquer à l'analyse",
     "OL001.negated-group": "tree-sitter-bash lit mal `! {{ … }}` à la ligne {line} (une commande nommée `{{`) : "
                            "des commandes du groupe peuvent manquer à l'analyse",
     "OL001.joined": "l'analyseur joint la commande qui finit à la ligne {line} à celle de la ligne suivante ; "

@@ -16,6 +16,7 @@ def invocation_dict(inv) -> dict:
         "end_column": inv.end_column,
         "task": inv.task,
         "databases": list(inv.databases),
+        "roles": dict(zip(inv.databases, inv.roles)),  # primary, queue, cache, cable or peer
         "environment": inv.environment.label(),
         "on_failure": inv.on_failure,
         "on_failure_reason": str(inv.reason) if inv.reason else "",

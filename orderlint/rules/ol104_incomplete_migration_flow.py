@@ -1,6 +1,6 @@
 from orderlint.messages import Join, Message
 from orderlint.model import Severity
-from orderlint.rails.databases import MIGRATES
+from orderlint.rails.databases import MIGRATES, PEER
 from orderlint.rules import Finding, Rule
 
 
@@ -12,6 +12,11 @@ class IncompleteMigrationFlow(Rule):
     Reports a script that migrates some of the app's databases but never the others, e.g.
     `db:migrate:primary` without `db:migrate:queue`. A script that other scripts run is
     judged as a step of their flows.
+
+    Only the primary and the queue-like databases (Solid Queue, Cache, Cable) count: a peer
+    (an events, analytics or shard database, or any database configured as `peer`) may be
+    migrated on its own schedule, so a script that leaves it out, or migrates only it, is
+    not reported.
 
     ## Why is this bad?
     After such a deploy, the code expects every schema to be current; the database left
@@ -60,9 +65,11 @@ class IncompleteMigrationFlow(Rule):
         for inv in migrations:
             envs = inv.environment.only if envs is None else (
                 None if inv.environment.only is None else envs | inv.environment.only)
-        expected = [d.name for d in script.model.for_envs(envs) if d.has_tasks]
+        # Peers have no policy: neither expected nor counted as migrated.
+        expected = [d.name for d in script.model.for_envs(envs) if d.has_tasks and d.role != PEER]
         # A reset or a schema load brings a database up to date too, without triggering the rule.
-        migrated = {name for inv in own if inv.base in MIGRATES for name in inv.databases}
+        migrated = {name for inv in own if inv.base in MIGRATES
+                    for name, role in zip(inv.databases, inv.roles) if role != PEER}
         missing = [name for name in expected if name not in migrated]
         if missing and migrated:
             first = migrations[0]

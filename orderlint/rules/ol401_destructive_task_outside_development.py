@@ -14,6 +14,10 @@ class DestructiveTaskOutsideDevelopment(Rule):
     `RAILS_ENV`, from a `case`/`if` on `RAILS_ENV`, or from configuration; a script with
     none can run anywhere, production included.
 
+    A task that runs only on a first boot is not reported: where the script captured what
+    `bin/rails db:version` printed and tested it for version 0 (`[ "$version" -eq 0 ]`,
+    `[[ $out == *"Current version: 0"* ]]`), no migration ran yet and there is no data to lose.
+
     ## Why is this bad?
     These tasks delete data. Run against production by a mistyped argument or a copied
     script, they wipe the application's data and the queue's jobs.
@@ -45,7 +49,7 @@ class DestructiveTaskOutsideDevelopment(Rule):
 
     def check(self, script):
         for inv in script.invocations:
-            if inv.base in DESTRUCTIVE and not inv.environment.only_development():
+            if inv.base in DESTRUCTIVE and not inv.environment.only_development() and not inv.first_boot:
                 yield Finding.at(
                     inv,
                     Message("OL401.message", task=inv.task, env=environment_text(inv.environment)),

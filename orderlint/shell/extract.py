@@ -368,6 +368,8 @@ class _Builder:
         if isinstance(body, Command):
             body = Command(body.words, body.assigns, body.start, body.end, stdin or body.stdin,
                            body.declaration, body.redirects_stderr_or_out or to_stderr)
+        elif isinstance(body, AndOr) and to_stderr:
+            body = _last_to_stderr(body)
         if tail is not None and body is not None:
             return _after_heredoc(self, body, tail, depth)
         return body
@@ -591,11 +593,14 @@ def _pipeline(stages: list, start: Pos) -> Node | None:
         flat.extend(stage.stages if isinstance(stage, Pipeline) else (stage,))
     if len(flat) < 2:
         return flat[0] if flat else None
-    first, last = flat[0], flat[-1]
-    if isinstance(last, AndOr):  # `a | b || c`: `(a | b) || c`
-        return _and_or(_pipeline([*flat[:-1], last.left], start), last.op, last.right, start)
-    if isinstance(first, AndOr):  # `a || b | c`: `a || (b | c)`
-        return _and_or(first.left, first.op, _pipeline([first.right, *flat[1:]], start), start)
+    first = flat[0]
+    # `a | b || c`: `(a | b) || c`; `a || b | c`: `a || (b | c)`; and a list read as a middle
+    # stage, `a 2>&1 | b && c >&2 | d`: `(a | b) && (c | d)`
+    k = next((k for k, stage in enumerate(flat) if isinstance(stage, AndOr)), None)
+    if k is not None:
+        split = flat[k]
+        return _and_or(_pipeline([*flat[:k], split.left], start), split.op,
+                       _pipeline([split.right, *flat[k + 1:]], start), start)
     if isinstance(first, Not):  # `! a | b`: `! (a | b)`
         return Not(_pipeline([first.body, *flat[1:]], start), start)
     return Pipeline(tuple(flat), start)
@@ -726,3 +731,16 @@ def parse_placed(path: str, text: str, locate) -> tuple[Seq, tuple[tuple[int, in
     tree = parse_tree(data)
     builder = _Placed(path, data, locate)
     return builder.block(tree.root_node.children, locate(0, 0), 0), error_regions(tree)
+
+
+def _last_to_stderr(body: AndOr) -> AndOr:
+    """`a || echo failed >&2`: tree-sitter-bash puts the redirection on the whole list, bash on
+    its last command."""
+    right = body.right
+    if isinstance(right, AndOr):
+        right = _last_to_stderr(right)
+    elif isinstance(right, Command):
+        right = Command(right.words, right.assigns, right.start, right.end, right.stdin, right.declaration, True)
+    else:
+        return body
+    return AndOr(body.left, body.op, right, body.start)

@@ -53,7 +53,7 @@ def _query(language: "tree_sitter.Language") -> "tree_sitter.Query":
     return tree_sitter.Query(language, QUERY)
 
 
-Misread = tuple[tuple[int, str], ...]  # (0-based row, "joined" | "negated-group")
+Misread = tuple[tuple[int, str], ...]  # (0-based row, "joined" | "negated-group" | "negated-compound")
 
 
 def repair(parser: "tree_sitter.Parser", data: bytes) -> "tuple[tree_sitter.Tree, Misread]":
@@ -93,10 +93,21 @@ def repair(parser: "tree_sitter.Parser", data: bytes) -> "tuple[tree_sitter.Tree
 
 
 def misread(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree", data: bytes) -> Misread:
-    """The rows of each `! { … }`, which the grammar reads as a command named `{`."""
+    """The rows of each `! { … }`, which the grammar reads as a command named `{`, and of each
+    `!` before another compound command or a second `!` (`! if …`, `! for …`, `! ! …`), read
+    as a command named `if`, `for`, `!`…"""
     names = _captures(parser, tree).get("name", ())
-    return tuple(sorted({(n.start_point[0], "negated-group") for n in names
-                         if data[n.start_byte:n.end_byte] == b"{"}))
+    found = set()
+    for n in names:
+        word = data[n.start_byte:n.end_byte]
+        if word == b"{":
+            found.add((n.start_point[0], "negated-group"))
+        elif word in _COMPOUND_WORDS:
+            found.add((n.start_point[0], "negated-compound"))
+    return tuple(sorted(found))
+
+
+_COMPOUND_WORDS = frozenset({b"if", b"for", b"while", b"until", b"case", b"select", b"!", b"[["})
 
 
 def _captures(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree") -> dict:

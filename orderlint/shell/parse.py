@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from orderlint.model import Pos
 from orderlint.shell.joined import Misread, repair
+from orderlint.shell.timed import untimed
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -65,7 +66,7 @@ def parse_tree(data: bytes) -> "tree_sitter.Tree":
 
 def parse_checked(data: bytes) -> "tuple[tree_sitter.Tree, Misread]":
     """The tree of `data`, and the 0-based rows where it is still wrong, with why (OL001)."""
-    return repair(_parser(), data)
+    return repair(_parser(), untimed(data))
 
 
 class ParsedFile:
