@@ -49,6 +49,8 @@ def scoped_task_defined(base: str, version: str | None) -> bool:
 
 MIGRATES = frozenset({"db:migrate", "db:prepare", "db:setup", "db:reset", "db:schema:load", "db:migrate:reset",
                       "db:structure:load"})
+# The tasks that apply migrations (a schema load applies none): what a pending check follows.
+RUNS_MIGRATIONS = frozenset({"db:migrate", "db:prepare", "db:migrate:reset"})
 DESTRUCTIVE = frozenset({"db:reset", "db:drop", "db:purge", "db:schema:load", "db:setup", "db:seed:replant",
                          "db:truncate_all", "db:migrate:reset", "db:structure:load", "db:drop:all",
                          "db:purge:all", "db:drop:_unsafe"})
