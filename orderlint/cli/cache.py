@@ -158,6 +158,10 @@ class RunCache:
             files.add(yml.parent.parent / "Gemfile.lock")
             for path in role_inputs(yml.parent.parent):  # what the databases' roles are read from
                 (files if path.is_file() else missing).add(path)
+        from orderlint.deploy.services import READ as COMPOSE_INPUTS
+
+        for path in COMPOSE_INPUTS:  # compose files (and their env files) that gave a service's environment
+            (files if path.is_file() else missing).add(path)
         folders: set[Path] = set()
         for script in self.discovered:
             here = script.resolve().parent

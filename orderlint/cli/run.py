@@ -154,6 +154,16 @@ def _execute(options: Options) -> int:
         missing = next((p for p in paths if not p.exists() and not p.is_symlink()), None)
         if missing is not None:
             raise OrderlintError(f"{missing}: no such file or directory")
+    if options.paths and not stdin:
+        # a folder that is (or holds) a Rails app's root: its deploy surface too, as a bare run
+        from orderlint.deploy.surface import folder_surface
+
+        named = {os.path.realpath(p) for p in paths}
+        for given in [p for p in paths if p.is_dir()]:
+            for path in folder_surface(given, settings.exclude):
+                if os.path.realpath(path) not in named:
+                    named.add(os.path.realpath(path))
+                    paths.append(path)
     if options.force_exclude and settings.exclude and options.paths:
         from orderlint.shell.discover import excluded
 

@@ -1,4 +1,5 @@
-"""surface: what a bare `orderlint` checks at the root of a Rails app (or below it).
+"""surface: what a bare `orderlint` checks at the root of a Rails app (or below it), and what
+`orderlint FOLDER` adds when FOLDER is an app's root or holds one.
 
 The app's deploy surface: shell scripts (by extension or shebang; never Ruby) under `bin/`,
 `script/`, `scripts/`, `ops/`, `deploy/`, `docker/`, `.docker/`, `.devcontainer/` and
@@ -106,4 +107,52 @@ def surface(app: Path, excludes: tuple[str, ...] = ()) -> list[Path]:
             out.append(Path(os.path.relpath(path, cwd)))
         except ValueError:
             out.append(path)
+    return out
+
+
+APP_SEARCH_DEPTH = 3  # `orderlint .` at a monorepo's root finds `server/`, `apps/api/`
+NOT_APPS = SKIP | {"spec", "test", "tests", "fixtures"}  # engines' dummy apps are no deploy surface
+
+
+def _is_app(folder: Path) -> bool:
+    return (folder / "config" / "application.rb").is_file() or (
+        (folder / "bin" / "rails").is_file() and (folder / "config" / "environment.rb").is_file())
+
+
+def apps_in(folder: Path) -> list[Path]:
+    """The Rails apps whose root is `folder` or a folder below it (not below another app's root)."""
+    found: list[Path] = []
+
+    def visit(here: Path, depth: int) -> None:
+        if _is_app(here):
+            found.append(here)
+            return
+        if depth >= APP_SEARCH_DEPTH:
+            return
+        try:
+            names = sorted(os.listdir(here))
+        except OSError:
+            return
+        for name in names:
+            child = here / name
+            if name not in NOT_APPS and not name.startswith(".") and child.is_dir() and not child.is_symlink():
+                visit(child, depth + 1)
+
+    visit(folder, 0)
+    return found
+
+
+def folder_surface(given: Path, excludes: tuple[str, ...] = ()) -> list[Path]:
+    """The deploy surface of every Rails app at or below a folder named on the command line,
+    spelled below that folder as the user wrote it (`orderlint .` checks what a bare
+    `orderlint` checks)."""
+    out: list[Path] = []
+    base = Path(os.path.realpath(given))
+    for app in apps_in(base):
+        for path in surface(app, excludes):
+            try:
+                rel = Path(os.path.realpath(path)).relative_to(base)
+            except ValueError:
+                continue
+            out.append(given / rel)
     return out

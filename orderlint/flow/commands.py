@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from orderlint.deploy.services import compose_variable
 from orderlint.messages import Message
 from orderlint.shell.extract import ALWAYS_OK
 from orderlint.shell.launch import classify
@@ -115,6 +116,13 @@ class Commands:
             return st
         return replace(st, exported=(st.exported | add) - drop)
 
+    def compose_services(self, st: State):
+        """The RAILS_ENV of a compose service, from the compose files where the command runs
+        (where a `cd` took it, else the script's folder or the nearest above it that has one)."""
+        folder = Path(st.cwd) if st.cwd else Path(st.script_file or self.entry).parent
+        root = self.root
+        return lambda given, service: compose_variable(folder, root, given, service)
+
     def simple(self, node: Command, words: tuple[Word, ...], st: State, prefix_env: dict) -> list[Flow]:
         name = words[0].literal
         args = words[1:]
@@ -215,7 +223,8 @@ class Commands:
             if st.capturing == "$(…)" and not node.redirects_stderr_or_out:
                 return [Flow("normal", st, False)]  # `$(task || echo failed)`: the message is captured, not shown
             return [Flow("normal", replace(st, warned=st.warned | st.handling), False)]
-        launch = classify(words, self.herestring_script(node.stdin, st) or node.stdin or st.stdin, self.launchers)
+        launch = classify(words, self.herestring_script(node.stdin, st) or node.stdin or st.stdin, self.launchers,
+                          self.compose_services(st))
         if prefix_env:
             launch = replace(launch, env={**prefix_env, **launch.env})
         if launch.rails is not None:  # `bin/rails db:migrate >&2` runs the task all the same

@@ -49,6 +49,8 @@ def scoped_task_defined(base: str, version: str | None) -> bool:
 
 MIGRATES = frozenset({"db:migrate", "db:prepare", "db:setup", "db:reset", "db:schema:load", "db:migrate:reset",
                       "db:structure:load"})
+# The tasks that apply migrations (a schema load applies none): what a pending check follows.
+RUNS_MIGRATIONS = frozenset({"db:migrate", "db:prepare", "db:migrate:reset"})
 DESTRUCTIVE = frozenset({"db:reset", "db:drop", "db:purge", "db:schema:load", "db:setup", "db:seed:replant",
                          "db:truncate_all", "db:migrate:reset", "db:structure:load", "db:drop:all",
                          "db:purge:all", "db:drop:_unsafe"})
@@ -83,6 +85,12 @@ class Database:
     database_tasks: bool = True
     replica: bool = False
     role: str = PEER  # primary, queue, cache, cable or peer (see assign_roles)
+    conditional: bool = False  # defined inside an ERB `<% if … %>`: it may be absent
+
+    @property
+    def certain(self) -> bool:
+        """Certainly there, with tasks: what an unscoped task is sure to act on."""
+        return self.has_tasks and not self.conditional
 
     @property
     def queue_like(self) -> bool:
@@ -169,7 +177,8 @@ def databases_touched(task: str, model: DatabaseModel, envs: frozenset[str] | No
     base, scope = split_scope(task, model.names())
     if scope is not None:
         return (scope,)
-    dbs = [d for d in model.for_envs(envs) if d.has_tasks] or list(model.for_envs(envs))
+    dbs = [d for d in model.for_envs(envs) if d.certain] or [d for d in model.for_envs(envs) if d.has_tasks] or \
+        list(model.for_envs(envs))
     if base in ALL_DATABASES:
         return tuple(d.name for d in dbs) or (model.primary(envs),)
     return (model.primary(envs),)
@@ -276,7 +285,7 @@ def assign_roles(environments: dict[str, tuple[Database, ...]], app: Path | None
     return out
 
 
-def _database_entry(name: str, cfg: dict) -> Database:
+def _database_entry(name: str, cfg: dict, conditional: bool = False) -> Database:
     def flag(key: str, default: bool) -> bool:
         value = cfg.get(key, default)
         return value if isinstance(value, bool) else str(value).lower() not in ("false", "0", "no", "")
@@ -291,10 +300,87 @@ def _database_entry(name: str, cfg: dict) -> Database:
         migrations_paths=str(paths) if paths is not None else None,
         database_tasks=flag("database_tasks", True),
         replica=flag("replica", False) if "replica" in cfg else False,
+        conditional=conditional,
     )
 
 
-DB_KEYS = frozenset({"adapter", "database", "url", "host", "username", "pool", "encoding"})
+# Keys of a connection's configuration: a named entry with none of them (`variables:` holding
+# `statement_timeout: 5000`) is a block of settings, not a database.
+CONFIG_KEYS = frozenset({
+    "adapter", "database", "url", "host", "port", "socket", "username", "password", "pool", "encoding",
+    "timeout", "migrations_paths", "database_tasks", "replica", "schema_dump", "schema_search_path",
+    "schema_cache_path", "sslmode", "prepared_statements", "advisory_locks", "variables", "collation", "charset",
+    "reconnect", "checkout_timeout", "idle_timeout", "reaping_frequency", "connect_timeout", "read_timeout",
+    "write_timeout", "min_messages", "use_metadata_table", "seeds", "statement_limit", "retries", "flags",
+    "max_connections", "min_connections", "keepalive", "sslca", "sslcert", "sslkey",
+})
+# `<% if … %>`, `<% unless … %>`, `<% case … %>` open a condition; `do`, `while`, `for`, `begin`
+# open a block that `<% end %>` also closes.
+ERB_CODE = re.compile(r"<%(?!=)-?(.*?)-?%>", re.S)
+ERB_CONDITION = re.compile(r"^\s*(?:if|unless|case)\b")
+ERB_BLOCK = re.compile(r"(?:\bdo\s*(?:\|[^|]*\|)?\s*$)|^\s*(?:while|until|for|begin)\b")
+ERB_END = re.compile(r"^\s*end\b")
+
+
+def conditional_rows(text: str) -> frozenset[int]:
+    """The rows (0-based) inside an ERB condition: what they define may be absent at run time."""
+    stack: list[tuple[bool, int]] = []  # (a condition?, the row after its tag)
+    rows: set[int] = set()
+    for m in ERB_CODE.finditer(text):
+        code = m.group(1)
+        start_row = text.count("\n", 0, m.start())
+        end_row = start_row + m.group(0).count("\n")
+        for line in code.splitlines() or [""]:
+            if ERB_END.match(line):
+                if stack:
+                    condition, first = stack.pop()
+                    if condition:
+                        rows.update(range(first, start_row + 1))
+            elif ERB_CONDITION.match(line):
+                stack.append((True, end_row))
+            elif ERB_BLOCK.search(line):
+                stack.append((False, end_row))
+    for condition, first in stack:  # an `if` never closed: to the end
+        if condition:
+            rows.update(range(first, text.count("\n") + 1))
+    return frozenset(rows)
+
+
+def _is_config(cfg) -> bool:
+    return isinstance(cfg, dict) and bool(CONFIG_KEYS & set(map(str, cfg)))
+
+
+def _inside(rows: set[int] | None, conditional: frozenset[int]) -> bool:
+    """Every place the entry is written is inside a condition (one outside it is always there)."""
+    return bool(rows) and rows <= conditional  # type: ignore[operator]
+
+
+def _named_rows(text: str) -> dict[tuple[str, str], set[int]]:
+    """(environment, name) → the rows where a named configuration's key is written (merges followed)."""
+    import yaml
+
+    out: dict[tuple[str, str], set[int]] = {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return out
+
+    def items(node, depth: int = 0) -> list:
+        if not isinstance(node, yaml.MappingNode) or depth > 20:
+            return []
+        found = []
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "<<":
+                for merged in (value.value if isinstance(value, yaml.SequenceNode) else [value]):
+                    found.extend(items(merged, depth + 1))
+            elif isinstance(key, yaml.ScalarNode):
+                found.append((key, value))
+        return found
+
+    for env_key, section in items(root):
+        for key, _ in items(section):
+            out.setdefault((env_key.value, key.value), set()).add(key.start_mark.line)
+    return out
 
 
 def load_database_yml(path: Path, display: str, roles: dict[str, str] | None = None) -> DatabaseModel:
@@ -306,7 +392,8 @@ def load_database_yml(path: Path, display: str, roles: dict[str, str] | None = N
         raise OrderlintError(f"{display}: cannot read ({exc.strerror})") from None
     try:
         # yaml.safe_load, with the C loader when libyaml is there (ten times faster): plain data only.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(_neutralize_erb(text))
+        neutral = _neutralize_erb(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(neutral)
         try:
             data = loader.get_single_data()
         finally:
@@ -320,18 +407,40 @@ def load_database_yml(path: Path, display: str, roles: dict[str, str] | None = N
         data = {}
     if not isinstance(data, dict):
         raise OrderlintError(f"{display}: expected a mapping of environments, found {type(data).__name__}")
+    # As ActiveRecord::DatabaseConfigurations reads it: an environment whose values are all
+    # mappings holds named configurations, any other is one configuration (the primary).
+    conditional = conditional_rows(text)
+    rows = _named_rows(neutral) if conditional else {}
+    shared = templates(neutral)
     environments: dict[str, tuple[Database, ...]] = {}
     for env, section in data.items():
-        if not isinstance(section, dict) or is_shared_block(str(env)):
+        if not isinstance(section, dict) or not section or is_shared_block(str(env)) or str(env) in shared:
             continue
-        if DB_KEYS & set(map(str, section)):
+        if not all(isinstance(cfg, dict) for cfg in section.values()):
             environments[str(env)] = (_database_entry("primary", section),)
             continue
-        dbs = tuple(_database_entry(str(name), cfg) for name, cfg in section.items() if isinstance(cfg, dict))
+        dbs = tuple(_database_entry(str(name), cfg, _inside(rows.get((str(env), str(name))), conditional))
+                    for name, cfg in section.items() if _is_config(cfg))
         if dbs:
             environments[str(env)] = dbs
     app = path.parent.parent
     return DatabaseModel(assign_roles(environments, app, roles), display, rails_version(app / "Gemfile.lock"))
+
+
+TOP_ANCHOR = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:[ \t]*&([\w-]+)[ \t]*(?:#.*)?$", re.M)
+ENV_TOKEN = re.compile(r"(?:^|[_.-])(?:dev|development|test|testing|stage|staging|prod|production|local|qa|uat|ci|"
+                       r"preview|review|demo|sandbox|beta|canary)(?:$|[_.-])", re.I)
+
+
+def templates(text: str) -> frozenset[str]:
+    """Top-level keys that are anchored blocks of settings merged into others (`global_pg: &pg`
+    then `<<: *pg`), named like no environment: templates, not environments anyone runs in."""
+    out = set()
+    for m in TOP_ANCHOR.finditer(text):
+        name, anchor = m.groups()
+        if not ENV_TOKEN.search(name) and re.search(rf"<<[ \t]*:[ \t]*(?:\[[^\]]*)?\*{re.escape(anchor)}\b", text):
+            out.add(name)
+    return frozenset(out)
 
 
 def is_shared_block(key: str) -> bool:

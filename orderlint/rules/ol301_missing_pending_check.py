@@ -1,7 +1,7 @@
 from orderlint.messages import Message
 from orderlint.model import Severity
 from orderlint.flow import ABORTS, UNKNOWN
-from orderlint.rails.databases import MIGRATES
+from orderlint.rails.databases import RUNS_MIGRATIONS
 from orderlint.rules import Finding, Rule
 from orderlint.rules._fix import UNSAFE, insert_after, make, runner, site_of
 
@@ -12,7 +12,10 @@ class MissingPendingCheck(Rule):
     `.kamal/hooks/pre-deploy`) that can run outside development, migrates the primary
     database, and never checks afterwards that no migration is pending
     (`db:abort_if_pending_migrations`, or `db:migrate:status` with its output inspected).
-    Init scripts are exempt.
+    Init scripts are exempt. A script migrates when it runs migrations: `db:migrate` (and its
+    `:NAME` forms), `db:prepare`, `db:migrate:reset`. A script that only loads the schema
+    (`db:schema:load`, `db:setup`, `db:reset`) runs no migration and is not reported: whether
+    its `schema.rb` is behind the migrations is not what this rule checks.
 
     ## Why is this bad?
     A migration can "succeed" without applying everything: a migration file missing from the
@@ -53,7 +56,7 @@ class MissingPendingCheck(Rule):
     def check(self, script):
         if script.role != "entry" or not script.is_deploy():
             return
-        migrations = [i for i in script.invocations if i.base in MIGRATES and i.touches_primary]
+        migrations = [i for i in script.invocations if i.base in RUNS_MIGRATIONS and i.touches_primary]
         if not migrations or all(i.environment.only_development() for i in migrations):
             return
         # A check counts when it can stop the script: abort_if_pending failing under errexit,

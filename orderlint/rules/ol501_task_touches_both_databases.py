@@ -86,7 +86,7 @@ def advice(inv, model) -> Message:
     relevant = [e for e in model.environments if envs is None or e in envs] or list(model.environments)
     # where the unscoped task reaches a queue-like database, and so where the advice is needed
     needed = [e for e in relevant
-              if any(d.queue_like and d.has_tasks and d.name != inv.primary for d in model.environments[e])]
+              if any(d.queue_like and d.certain and d.name != inv.primary for d in model.environments[e])]
     if not scoped_task_defined(inv.base, model.rails_version):
         return Message("OL501.no-scoped-task", task=f"{inv.task}:{inv.primary}", primary=inv.primary)
     defined = all(e in model.tasks_defined(d, frozenset({e})) for e in needed for d in keep) if needed else True

@@ -4,7 +4,9 @@ each task), and the verification of pending migrations."""
 from __future__ import annotations
 
 from orderlint.flow import ABORTS, WARNS
-from orderlint.rails.databases import DESTRUCTIVE, MIGRATES, PENDING_CHECKS, READ_ONLY, RESETS_AND_SEEDS, WIPES, DatabaseModel
+from orderlint.rails.databases import (
+    DESTRUCTIVE, MIGRATES, PENDING_CHECKS, READ_ONLY, RESETS_AND_SEEDS, RUNS_MIGRATIONS, WIPES, DatabaseModel,
+)
 from orderlint.report.markdown.shared import ENV_CODES, OUTCOMES, SEPARATION_CODES, Facts, Site, code, rich, text
 
 
@@ -162,7 +164,7 @@ def verification(facts: Facts) -> list[str]:
         for script in facts.entries + facts.standalone:
             if script.model != model:
                 continue
-            migrating = [i for i in script.invocations if i.base in MIGRATES and i.touches_primary]
+            migrating = [i for i in script.invocations if i.base in RUNS_MIGRATIONS and i.touches_primary]
             if not migrating:
                 continue
             any_script = True

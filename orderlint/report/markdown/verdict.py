@@ -7,7 +7,7 @@ from collections import Counter
 
 from orderlint.results import ScriptAnalysis
 from orderlint.model import Severity
-from orderlint.rails.databases import MIGRATES, READ_ONLY, WIPES
+from orderlint.rails.databases import READ_ONLY, RUNS_MIGRATIONS, WIPES
 from orderlint.report.markdown.shared import (ENV_CODES, FAILURE_CODES, ORDER_CODES, SEPARATION_CODES, VERIFY_CODES,
                                               Facts, code, rich, table, text)
 
@@ -145,7 +145,7 @@ def separation_verdict(facts: Facts) -> list[str]:
 def deploy_migrations(facts: Facts) -> list[ScriptAnalysis]:
     """Deploy scripts that can run outside development and migrate the primary database (OL301's scope)."""
     return [s for s in facts.entries if s.is_deploy() and not s.environment.only_development()
-            and any(i.base in MIGRATES and i.touches_primary for i in s.invocations)]
+            and any(i.base in RUNS_MIGRATIONS and i.touches_primary for i in s.invocations)]
 
 
 def verify_ok_line(facts: Facts) -> str:

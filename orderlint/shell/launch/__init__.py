@@ -66,9 +66,14 @@ def _project_launcher(p: Peel, i: int, launchers: tuple[tuple[str, ...], ...]) -
     return None
 
 
-def classify(words: tuple[Word, ...], stdin: Heredoc | None, launchers: tuple[tuple[str, ...], ...] = ()) -> Launch:
-    """Peel the wrappers off a command line: what runs in the end, and through what."""
+def classify(words: tuple[Word, ...], stdin: Heredoc | None, launchers: tuple[tuple[str, ...], ...] = (),
+             services=None) -> Launch:
+    """Peel the wrappers off a command line: what runs in the end, and through what.
+
+    `services(files, service)`: the RAILS_ENV that the project's compose files (or the `-f`
+    files) give a service, when certain (orderlint.deploy.services)."""
     p = Peel(words, stdin)
+    p.services = services
     i = 0
     while i < len(p.words):
         word = p.words[i]

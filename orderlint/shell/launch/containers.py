@@ -45,11 +45,35 @@ def container_command(p: Peel, i: int, label: str, g: Grammar) -> Step:
 
 def compose_from(p: Peel, i: int) -> Step:
     """words[i] is the first word after `docker compose` / `docker-compose`."""
-    i, _ = options(p.words, i, COMPOSE_GLOBAL)
+    i, top = options(p.words, i, COMPOSE_GLOBAL)
     sub = p.text(i)
     if sub not in ("exec", "run"):
         return None
-    return container_command(p, i + 1, f"docker compose {sub}", COMPOSE_EXEC if sub == "exec" else COMPOSE_RUN)
+    g = COMPOSE_EXEC if sub == "exec" else COMPOSE_RUN
+    _, found = options(p.words, i + 1, g)
+    step = container_command(p, i + 1, f"docker compose {sub}", g)
+    if isinstance(step, int) and p.services is not None:
+        service_env(p, top, found, p.text(step - 1))
+    return step
+
+
+def service_env(p: Peel, top: list, found: list, service: str | None) -> None:
+    """The container runs with its service's environment (from the compose files), not the
+    launcher's: a literal RAILS_ENV there is the task's, unless `-e RAILS_ENV=…` replaces it."""
+    if service is None or any(o.name == "" for o in top + found):
+        return  # `$COMPOSE_OPTS` may name other files or set the variable
+    for o in found:
+        if o.name in ("-e", "--env"):
+            text = literal(o.value)
+            if text is None or text.split("=", 1)[0] in ("RAILS_ENV", "RACK_ENV"):
+                return  # set on the command line (env_options took a literal value), or unknown
+    given = tuple(literal(o.value) for o in top if o.name in ("-f", "--file"))
+    if any(g is None for g in given) or any(o.name == "--project-directory" for o in top):
+        return
+    value = p.services(given, service)
+    if value:
+        p.env.pop("RACK_ENV", None)
+        p.env["RAILS_ENV"] = value
 
 
 def compose(p: Peel, i: int) -> Step:

@@ -153,6 +153,8 @@ class Peel:
         self.env: dict[str, str | None] = {}
         self.masks: Message | None = None
         self.remote = False
+        # (compose files given with -f, service) → the RAILS_ENV the compose files give it, if certain
+        self.services = None
 
     def text(self, i: int) -> str | None:
         return lit_of(self.words[i]) if 0 <= i < len(self.words) else None

@@ -40,7 +40,8 @@ def _command_words(p: Peel, i: int, positional: list[int]) -> int:
 def kamal(p: Peel, i: int) -> Step:
     j, before = options(p.words, i + 1, KAMAL)  # class options may come before `app`
     if p.text(j) == "app":
-        j += 1
+        j, between = options(p.words, j + 1, KAMAL)  # and between `app` and `exec` (Thor)
+        before = before + between
     if p.text(j) != "exec":
         return None
     found, positional = permuted(p.words, j + 1, KAMAL)
