@@ -209,8 +209,11 @@ class Compound:
         self._gives_up(node, out, _merge(ended), entry_handling, gave)
         return nxt
 
-    def subshell(self, body: Node, st: State, fresh: State | None = None) -> list[Flow]:
-        """A child shell: exit ends only it; its variables and options do not come back."""
+    def subshell(self, body: Node, st: State, fresh: State | None = None, script: tuple | None = None) -> list[Flow]:
+        """A child shell: exit ends only it; its variables and options do not come back.
+
+        `script`: (its path, where it is run) when the child shell is another script of the
+        project: why that script stops on a failure is kept for the reason its caller gives."""
         inner = fresh
         if inner is None:
             inner = replace(st, functions=st.functions.new_child())
@@ -226,6 +229,8 @@ class Compound:
             failed = f.failed
             if f.kind in ("exit", "return"):
                 pending = pending | (s.handling - entry_handling)
+                if script is not None and f.kind == "exit" and failed:
+                    self.script_stops(pending, script, f.reason)
             merged = replace(st, must=s.must, may=s.may, warned=s.warned, pending=pending, background=s.background,
                              pending_reason=s.pending_reason, handling=st.handling, envs=st.envs)
             out.append(Flow("normal", merged, failed))
