@@ -26,9 +26,24 @@ class Bookkeeping:
         for i in ids:
             ex = self.by_id.get(i)
             if ex is not None and not ex.masked:
-                fate = Fate(outcome, reason, fallback, fix)
+                fate = Fate(outcome, self._through_script(i, reason), fallback, fix)
                 if fate not in ex.fates:
                     ex.fates.append(fate)
+
+    def script_stops(self, causes: Iterable[int], script: tuple, why: Message | str) -> None:
+        """A child script stopped on these failures: what its caller then does with them is told
+        after why the script itself stopped (the task's line is in that script, not the caller)."""
+        shown, (path, line) = script
+        where = Loc(path, line, home="")  # always named with its file: the task's line is elsewhere
+        for cause in causes:
+            self.stopped_scripts.setdefault(cause, (self.script_depth - 1, Message(
+                "flow.script-stops", script=shown, reason=why or Message("flow.script-exits"), where=where)))
+
+    def _through_script(self, cause: int, reason: Message) -> Message:
+        stop = self.stopped_scripts.get(cause)
+        if stop is None or self.script_depth > stop[0]:
+            return reason  # inside the script that stopped: its own words
+        return Message("flow.then-caller", stops=stop[1], then=reason)
 
     def at(self, node: Node) -> Loc:
         key = id(node)

@@ -209,8 +209,11 @@ class Compound:
         self._gives_up(node, out, _merge(ended), entry_handling, gave)
         return nxt
 
-    def subshell(self, body: Node, st: State, fresh: State | None = None) -> list[Flow]:
-        """A child shell: exit ends only it; its variables and options do not come back."""
+    def subshell(self, body: Node, st: State, fresh: State | None = None, script: tuple | None = None) -> list[Flow]:
+        """A child shell: exit ends only it; its variables and options do not come back.
+
+        `script`: (its path, where it is run) when the child shell is another script of the
+        project: why that script stops on a failure is kept for the reason its caller gives."""
         inner = fresh
         if inner is None:
             inner = replace(st, functions=st.functions.new_child())
@@ -230,6 +233,8 @@ class Compound:
                 handled = s.handling - entry_handling
                 if failed:
                     pending = pending | handled
+                    if script is not None and f.kind == "exit":
+                        self.script_stops(pending, script, f.reason)
                 else:  # `( task || { echo …; exit; } )`: the handler ends the child shell with success
                     for outcome, causes in ((WARNS, handled & s.warned), (SILENT, handled - s.warned)):
                         self.fate(causes, outcome, f.reason)

@@ -161,5 +161,10 @@ class Functions:
                         calls=st.calls + (site,), via=st.via + launch.via,
                         errexit_origin=State.errexit_origin)
         self.on_source(shown, node.words[0].path if node.words else self.entry_display)
-        flows = self.subshell(loaded.script.body, st, fresh=fresh)
+        self.script_depth += 1
+        try:
+            flows = self.subshell(loaded.script.body, st, fresh=fresh,
+                                  script=(shown, (site.path, site.line)))
+        finally:
+            self.script_depth -= 1
         return [replace(f, state=replace(f.state, calls=st.calls, via=st.via)) for f in flows]

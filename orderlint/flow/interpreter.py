@@ -80,6 +80,8 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         self.captured: dict[int, str] = {}  # executions whose status sits in a variable, unchecked
         self.deferred: dict[int, Fate] = {}  # handled failures whose saved status may still be returned
         self.capture_reason: dict[int, tuple[str, str]] = {}  # why a captured status is lost, and the fix
+        self.script_depth = 0  # child scripts of the project being run, one inside the other
+        self.stopped_scripts: dict[int, tuple[int, Message]] = {}  # see Bookkeeping.script_stops
 
     # -- entry ---------------------------------------------------------------------------
     def run(self, body: Seq, state: State) -> list[Flow]:

@@ -246,6 +246,7 @@ class State:
     pending_reason: Message | str = ""
     pending_fix: Message | str = ""
     errexit_origin: Message = Message("flow.no-errexit")  # why errexit is off, when it is
+    errexit_since: Loc | str = ""  # where `set -e` turned errexit on, when it is on
     handling: frozenset[int] = frozenset()  # executions whose failure led into this handler
     warned: frozenset[int] = frozenset()
     status_vars: dict = field(default_factory=dict)  # rc=$? captures: name -> frozenset
@@ -300,6 +301,7 @@ def join_states(a: State, b: State) -> State:
     return replace(
         a,  # fields not listed (calls, via, current file, $0…) are the same on both paths
         errexit=a.errexit and b.errexit,
+        errexit_origin=_errexit_origin(a, b),
         pipefail=a.pipefail and b.pipefail,
         suppressed=a.suppressed if a.suppressed == b.suppressed else (a.suppressed or b.suppressed),
         variables=_join_dicts(a.variables, b.variables),
@@ -324,6 +326,21 @@ def join_states(a: State, b: State) -> State:
         versions=a.versions if a.versions is b.versions else a.versions & b.versions,
         empty_database=a.empty_database and b.empty_database,
     )
+
+
+def _errexit_origin(a: State, b: State) -> Message:
+    """Why errexit is off where a path with `set -e` meets one without it."""
+    if a.errexit == b.errexit:
+        return a.errexit_origin
+    on, off = (a, b) if a.errexit else (b, a)
+    if off.errexit_origin != NO_ERREXIT:
+        return off.errexit_origin  # `set +e` on that path, a host's shell…: true of it
+    if on.errexit_since:
+        return Message("flow.errexit-some-paths", where=on.errexit_since)
+    return Message("flow.errexit-not-every-path")
+
+
+NO_ERREXIT = Message("flow.no-errexit")
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,8 @@ class Traps:
             st = replace(st, inherit_errexit="-o" in flags)
         if before and not st.errexit:
             st = replace(st, errexit_origin=Message("flow.errexit-off", where=where))
+        elif st.errexit and not before:
+            st = replace(st, errexit_since=where)
         return st
 
     def _set_options(self, args: tuple[Word, ...], st: State) -> State:

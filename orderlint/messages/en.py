@@ -341,6 +341,10 @@ MESSAGES: dict[str, str] = {
     "flow.declaration-masks": "`{builtin} {name}=$(…)` on {where} returns the status of `{builtin}`, not of the "
                               "command substitution",
     "flow.function-returns-success": "`{function}` returns success after the failure ({where})",
+    "flow.script-stops": "`{script}`, run {where:at}, stops ({reason})",
+    "flow.then-caller": "{stops}; then, in the script that runs it: {then}",
+    "flow.errexit-some-paths": "`set -e` ({where}) is not enabled on every path to this line",
+    "flow.errexit-not-every-path": "`set -e` is not enabled on every path to this line",
     "flow.no-errexit": "the script never enables `set -e`",
     "deploy.shell-no-errexit": "`{step}` ({where}) runs in `{shell}`, without `set -e`",
     "deploy.may-fail": "`{setting}` ({where}) lets the step fail without failing the rest",

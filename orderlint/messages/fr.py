@@ -339,6 +339,10 @@ MESSAGES: dict[str, str] = {
     "flow.declaration-masks": "`{builtin} {name}=$(…)` ({where}) renvoie le code de retour de `{builtin}`, pas celui "
                               "de la substitution de commande",
     "flow.function-returns-success": "`{function}` renvoie un succès après l'échec ({where})",
+    "flow.script-stops": "`{script}`, lancé {where:at}, s'arrête ({reason})",
+    "flow.then-caller": "{stops} ; puis, dans le script qui le lance : {then}",
+    "flow.errexit-some-paths": "`set -e` ({where}) n'est pas activé sur tous les chemins qui mènent à cette ligne",
+    "flow.errexit-not-every-path": "`set -e` n'est pas activé sur tous les chemins qui mènent à cette ligne",
     "flow.no-errexit": "le script n'active jamais `set -e`",
     "deploy.shell-no-errexit": "`{step}` ({where}) s'exécute dans `{shell}`, sans `set -e`",
     "deploy.may-fail": "`{setting}` ({where}) permet à l'étape d'échouer sans faire échouer la suite",

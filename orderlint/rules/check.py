@@ -31,13 +31,27 @@ def run_rules(results: Results, settings: Settings, read=None) -> list[Diagnosti
 
     found: list[Diagnostic] = list(results.diagnostics)
     texts = Sources(getattr(results, "parsed", {}), read or read_disk)
+    own: dict[tuple, Severity] = {}  # places where a script's own analysis reports a rule
+    callers: set[int] = set()  # findings in a file other than the entry script that reached them
     for script in results.scripts:
         script.texts = texts
         for rule in RULES.values():
             for f in rule.check(script):
-                found.append(Diagnostic(f.path, f.line, f.column, f.end_line, f.end_column, rule.code, rule.name,
-                                        f.severity if f.severity is not None else rule.severity, f.message,
-                                        f.related, f.fix))
+                d = Diagnostic(f.path, f.line, f.column, f.end_line, f.end_column, rule.code, rule.name,
+                               f.severity if f.severity is not None else rule.severity, f.message,
+                               f.related, f.fix)
+                if f.path == script.path:
+                    place = (d.path, d.line, d.column, d.code)
+                    own[place] = max(own.get(place, d.severity), d.severity)
+                else:
+                    callers.add(len(found))
+                found.append(d)
+    # A script that is an entry of its own and also run by another (a deploy file's step, a
+    # parent script) is told in its own words: what a caller adds to the same finding at the
+    # same place is how it runs the script, not another problem. A caller's finding stays when
+    # the script's own analysis has none there, or a milder one.
+    found = [d for n, d in enumerate(found)
+             if n not in callers or own.get((d.path, d.line, d.column, d.code), -1) < d.severity]
     out: dict[tuple, Diagnostic] = {}
     for d in found:
         if not code_selected(d.code, settings.select, settings.ignore):
