@@ -691,9 +691,12 @@ def library_shape(tree: "tree_sitter.Tree", data: bytes) -> bool:
 
 
 def _redirects_a_command(redirect) -> bool:
-    """As `redirected` builds it: a redirection counts on a command, not on a list or a block."""
+    """As `redirected` builds it: a redirection counts on a command, and on a list's last command
+    (`a || echo failed >&2`, which tree-sitter-bash hangs on the list), not on a block."""
     parent = redirect.parent
     body = parent.child_by_field_name("body") if parent is not None else None
+    while body is not None and body.type == "list" and body.named_children:
+        body = body.named_children[-1]
     return body is not None and body.type == "command"
 
 
