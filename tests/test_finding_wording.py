@@ -31,7 +31,8 @@ BUILT=$(pwd)/more.env
      "`\"$BUILT\"` n'est pas suivi : son chemin n'est pas littéral"),
 ])
 def test_a_source_path_chosen_between_literals(tmp_path, lang, first, second):
-    root = project_tree(tmp_path, {"ops/run.sh": CHOSEN_ENV_FILE, "config/ci.env": b"A=1\n", "config/local.env": b"A=2\n"})
+    root = project_tree(tmp_path, {"ops/run.sh": CHOSEN_ENV_FILE, "config/ci.env": b"A=1\n",
+                                   "config/local.env": b"A=2\n"})
     if lang == "en":
         proc = run_cli("ops", "--format", "json", "--no-cache", cwd=root)
         messages = [(d["line"], d["message"]) for d in json.loads(proc.stdout)["diagnostics"]]

@@ -104,7 +104,8 @@ class Functions:
         except (OrderlintError, OSError):
             return None
         values = set()
-        for m in re.finditer(rf"^[ \t]*(?:(?:export|local|declare|readonly)[ \t]+)?{re.escape(name)}=(.*)$", text, re.M):
+        assignment = rf"^[ \t]*(?:(?:export|local|declare|readonly)[ \t]+)?{re.escape(name)}=(.*)$"
+        for m in re.finditer(assignment, text, re.M):
             value = m.group(1).split(" #", 1)[0].strip().rstrip(";").strip()
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
                 value = value[1:-1]
