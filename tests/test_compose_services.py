@@ -53,7 +53,8 @@ def test_the_service_environment_is_the_task_environment(tmp_path):
 
 
 def test_without_the_compose_file_nothing_changes(tmp_path):
-    report = _report(tmp_path, {"ops/setup.sh": b"#!/bin/bash\nset -e\ndocker compose run --rm api bin/rails db:migrate\n"})
+    script = b"#!/bin/bash\nset -e\ndocker compose run --rm api bin/rails db:migrate\n"
+    report = _report(tmp_path, {"ops/setup.sh": script})
     assert [i["environment"] for i in report["invocations"]] == ["any"]
     assert [d["code"] for d in report["diagnostics"]] == ["OL501"]
 

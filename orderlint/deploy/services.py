@@ -124,8 +124,8 @@ def _env_files(node, base: Path):
             path, required = entry.get("path"), entry.get("required", True)
         else:
             path, required = entry, True
-        if not isinstance(path, str) or "$" in path:
-            return UNKNOWN
+        if not isinstance(path, str) or "$" in path or path.startswith(("/", "~")) or ".." in Path(path).parts:
+            return UNKNOWN  # not a literal path, or one that may leave the project: never read
         out.append((base / path, required is not False))
     return out
 

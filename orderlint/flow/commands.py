@@ -119,9 +119,12 @@ class Commands:
     def compose_services(self, st: State):
         """The RAILS_ENV of a compose service, from the compose files where the command runs
         (where a `cd` took it, else the script's folder or the nearest above it that has one)."""
-        folder = Path(st.cwd) if st.cwd else Path(st.script_file or self.entry).parent
-        root = self.root
-        return lambda given, service: compose_variable(folder, root, given, service)
+        cwd, script, entry, root = st.cwd, st.script_file, self.entry, self.root
+
+        def lookup(given: tuple[str, ...], service: str) -> str | None:  # paths built only when asked
+            folder = Path(cwd) if cwd else Path(script or entry).parent
+            return compose_variable(folder, root, given, service)
+        return lookup
 
     def simple(self, node: Command, words: tuple[Word, ...], st: State, prefix_env: dict) -> list[Flow]:
         name = words[0].literal

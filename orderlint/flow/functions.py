@@ -11,7 +11,7 @@ import re
 from collections import ChainMap
 from pathlib import Path
 
-from orderlint.messages import Message
+from orderlint.messages import Join, Message
 from orderlint.shell.launch import Launch
 from orderlint.model import OrderlintError
 from orderlint.shell.resolve import real_path, resolve_source
@@ -85,6 +85,7 @@ class Functions:
             in_cwd, _ = resolve_source(str(Path(st.cwd) / text), current_dir, self.root)
             path, why = (in_cwd, None) if in_cwd is not None else (path, why)
         if path is None:
+            why = self.alternatives(args[0], st) or why
             self.note("OL002", args[0], Message("OL002.not-followed", text=args[0].raw, reason=why))
             return None
         try:
@@ -93,6 +94,30 @@ class Functions:
             self.note("OL002", args[0], Message("OL002.not-followed", text=args[0].raw,
                                                 reason=Message("OL002.error", error=str(exc))))
             return None
+
+    def alternatives(self, word: Word, st: State) -> Message | None:
+        """`"$ENV_FILE"` set to one literal or another on different paths (an `if`): say which."""
+        if len(word.parts) != 1 or word.parts[0].kind != "var":
+            return None
+        name = word.parts[0].text
+        if name not in st.variables or st.variables[name] is not None:
+            return None
+        try:
+            text = self.loader.load(Path(st.current_file or self.entry)).parsed.data.decode("utf-8", "replace")
+        except (OrderlintError, OSError):
+            return None
+        values = set()
+        assignment = rf"^[ \t]*(?:(?:export|local|declare|readonly)[ \t]+)?{re.escape(name)}=(.*)$"
+        for m in re.finditer(assignment, text, re.M):
+            value = m.group(1).split(" #", 1)[0].strip().rstrip(";").strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            if not value or re.search(r"[$`\\\s;&|<>()]", value):
+                return None  # a value that is not one literal word
+            values.add(value)
+        if len(values) < 2:
+            return None
+        return Message("OL002.alternatives", name=name, values=Join((f"`{v}`" for v in sorted(values)), "or"))
 
     def _script_target(self, words: tuple[Word, ...], st: State) -> tuple[Path, tuple[Word, ...], bool, bool] | None:
         """`./ops/db/migrate.sh`, `bash "$DIR/migrate.sh" staging`: another script of the project."""

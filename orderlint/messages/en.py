@@ -417,6 +417,7 @@ MESSAGES: dict[str, str] = {
     "OL001.binary": "binary file (a NUL byte on line 1), not a shell script: not analysed",
     "OL001.binary-from": "binary data from line {line} on (a NUL byte): only the lines before it are analysed",
     "OL002.not-followed": "`{text}` is not followed: {reason}",
+    "OL002.alternatives": "`{name}` is one of several literal paths, chosen at run time: {values}",
     "OL002.dynamic": "its path is not a literal",
     "OL002.outside-root": "`{path}` is outside the project root ({root})",
     "OL002.missing": "`{path}` does not exist",

@@ -416,6 +416,7 @@ MESSAGES: dict[str, str] = {
     "OL001.binary-from": "données binaires à partir de la ligne {line} (un octet NUL) : seules les lignes "
                          "précédentes sont analysées",
     "OL002.not-followed": "`{text}` n'est pas suivi : {reason}",
+    "OL002.alternatives": "`{name}` est l'un de plusieurs chemins littéraux, choisi à l'exécution : {values}",
     "OL002.dynamic": "son chemin n'est pas littéral",
     "OL002.outside-root": "`{path}` est hors de la racine du projet ({root})",
     "OL002.missing": "`{path}` n'existe pas",
