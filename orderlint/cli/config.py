@@ -549,6 +549,18 @@ def _key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
 
 
+def _environments_note() -> str:
+    from orderlint.flow import ENV_ALIASES
+
+    words: dict[str, list[str]] = {}
+    for word, env in ENV_ALIASES.items():
+        words.setdefault(env, []).append(word)
+    named = "; ".join(f"{', '.join(w)} → {env}" for env, w in words.items())
+    return (f"  (a script no glob matches: `bin/setup` and `bin/dev` are development, else the nearest of its "
+            f"folders named after an environment, else the one environment the words of its file name name "
+            f"({named}); in development and test a destructive task is allowed (OL401))")
+
+
 def describe_settings(settings: Settings) -> str:
     """The resolved configuration, as TOML-like lines, each with where its value came from."""
     origins = settings.origins
@@ -577,7 +589,7 @@ def describe_settings(settings: Settings) -> str:
             add(key, _toml(value), "" if value else "  (empty: every rule)")
         elif key in ("per-file-ignores", "severity", "environments"):
             if not value:
-                add(key, "{}")
+                add(key, "{}", _environments_note() if key == "environments" else "")
             else:
                 lines.append(f"{key} = {{")
                 for k, v in value.items():

@@ -184,7 +184,7 @@ class Functions:
                         functions=ChainMap(), status_vars={}, remote=False, err_trap="", errtrace=False,
                         inherit_errexit=False, current_file=str(path), script_file=str(path),
                         calls=st.calls + (site,), via=st.via + launch.via,
-                        errexit_origin=State.errexit_origin)
+                        errexit_origin=State.errexit_origin, errexit_since="")
         self.on_source(shown, node.words[0].path if node.words else self.entry_display)
         self.script_depth += 1
         try:

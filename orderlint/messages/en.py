@@ -485,6 +485,10 @@ MESSAGES: dict[str, str] = {
                      "Rails {since}",
     "OL402.no-such-task": "Rails defines no `{base}:NAME` task, in any version: `{task}` is an unknown task; "
                           "run `{base}`, or the scoped tasks Rails has (`db:migrate:NAME`, `db:schema:load:NAME`)",
+    "OL402.no-all-task": "Rails defines `:all` only for `db:create:all`, `db:drop:all` and `db:purge:all`, "
+                         "and `all` is not a database of this app: `{task}` is an unknown task; {advice}",
+    "OL402.all-unscoped": "`{base}` alone acts on every database of the environment",
+    "OL402.all-scoped": "run `{base}:NAME` for each database",
     "OL402.message": "`{task}` does not exist in {envs} ({reasons})",
     "OL402.in-env": "{env}: {reason}",
     "OL402.not-defined": "{source} defines no `{db}` database there",

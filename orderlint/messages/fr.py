@@ -490,6 +490,10 @@ MESSAGES: dict[str, str] = {
     "OL402.no-such-task": "Rails ne définit aucune tâche `{base}:NAME`, dans aucune version : `{task}` est une "
                           "tâche inconnue ; lancer `{base}`, ou les tâches par base qui existent (`db:migrate:NAME`, "
                           "`db:schema:load:NAME`)",
+    "OL402.no-all-task": "Rails ne définit `:all` que pour `db:create:all`, `db:drop:all` et `db:purge:all`, "
+                         "et `all` n'est pas une base de cette application : `{task}` est une tâche inconnue ; {advice}",
+    "OL402.all-unscoped": "`{base}` seule agit sur toutes les bases de l'environnement",
+    "OL402.all-scoped": "lancer `{base}:NAME` pour chaque base",
     "OL402.message": "`{task}` n'existe pas en {envs} ({reasons})",
     "OL402.in-env": "{env} : {reason}",
     "OL402.not-defined": "{source} n'y définit pas de base `{db}`",

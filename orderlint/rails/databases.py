@@ -47,6 +47,24 @@ def scoped_task_defined(base: str, version: str | None) -> bool:
     return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 0) >= since
 
 
+# The only `:all` tasks Rails defines: every database of every environment of database.yml.
+ALL_FORMS = frozenset({"db:create", "db:drop", "db:purge"})
+
+
+def undefined_suffix(task: str, names: frozenset[str]) -> tuple[str, str] | None:
+    """`db:migrate:status:all`, `db:seed:queue`: a Rails task followed by a suffix Rails defines
+    for it in no version, `all` (outside `db:create`/`db:drop`/`db:purge`) or one of the
+    app's databases (`names`) after a task with no `:NAME` form. Returns (task, suffix)."""
+    base, _, suffix = task.rpartition(":")
+    if task in RAILS_TASKS or base not in RAILS_TASKS or suffix in names and base in PER_DATABASE:
+        return None
+    if suffix == "all":
+        return None if base in ALL_FORMS else (base, suffix)
+    if suffix in names and base not in SCOPABLE:  # `db:prepare:queue`: split_scope names the database
+        return base, suffix
+    return None
+
+
 MIGRATES = frozenset({"db:migrate", "db:prepare", "db:setup", "db:reset", "db:schema:load", "db:migrate:reset",
                       "db:structure:load"})
 # The tasks that apply migrations (a schema load applies none): what a pending check follows.
@@ -60,6 +78,12 @@ RESETS_AND_SEEDS = frozenset({"db:reset", "db:setup"})
 READ_ONLY = frozenset({"db:migrate:status", "db:version", "db:abort_if_pending_migrations", "db:schema:dump",
                        "db:structure:dump", "db:schema:cache:dump", "db:charset", "db:collation"})
 PENDING_CHECKS = frozenset({"db:abort_if_pending_migrations", "db:migrate:status"})
+# The database tasks Rails defines, each without a database name (databases.rake, Rails 6.0–8.1).
+RAILS_TASKS = ALL_DATABASES | PER_DATABASE | MIGRATES | DESTRUCTIVE | SEEDS | READ_ONLY | frozenset({
+    "db:seed", "db:prepare", "db:forward", "db:load_config", "db:environment:set", "db:schema:cache:clear",
+    "db:check_protected_environments", "db:fixtures:load", "db:encryption:init", "db:test:load_schema",
+    "db:test:purge", "db:migrate:up", "db:migrate:down", "db:migrate:redo", "db:migrate:reset",
+})
 
 ERB_OUTPUT = re.compile(r"<%=?-?(.*?)-?%>", re.S)
 
@@ -165,7 +189,7 @@ def split_scope(task: str, known: frozenset[str] = frozenset()) -> tuple[str, st
     for base in SCOPABLE:
         if task.startswith(base + ":"):
             name = task[len(base) + 1:]
-            if ":" in name or (name in SUBTASKS and name not in known):
+            if ":" in name or (name in SUBTASKS and name not in known) or (name == "all" and base in ALL_FORMS):
                 continue
             return base, name
     return task, None

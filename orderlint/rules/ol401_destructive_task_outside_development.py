@@ -12,7 +12,10 @@ class DestructiveTaskOutsideDevelopment(Rule):
     A script's environment comes from its path (`ops/dev/…`, `deploy-local.sh`, the app's
     `bin/setup` and `bin/dev`, which Rails generates for development), from a literal
     `RAILS_ENV`, from a `case`/`if` on `RAILS_ENV`, or from configuration; a script with
-    none can run anywhere, production included.
+    none can run anywhere, production included. Test scripts count as development: a file
+    name whose words name the test environment (`run-docker-test.sh`, `ci_testing.sh`) or a
+    `test/` folder exempts the script. When the name misleads, an `environments` glob in the
+    configuration decides (`environments = { "ops/run-docker-test.sh" = "production" }`).
 
     A task that runs only on a first boot is not reported: where the script captured what
     `bin/rails db:version` printed and tested it for version 0 (`[ "$version" -eq 0 ]`,

@@ -2,7 +2,7 @@ import re
 
 from orderlint.messages import Join, Message
 from orderlint.model import Severity
-from orderlint.rails.databases import PER_DATABASE, SCOPED_SINCE
+from orderlint.rails.databases import ALL_DATABASES, PER_DATABASE, SCOPED_SINCE, undefined_suffix
 from orderlint.rules import Finding, Rule
 
 
@@ -15,7 +15,10 @@ class TaskUndefinedInEnvironment(Rule):
     """## What it does
     Reports a `:NAME` task (`db:migrate:queue`) for a database that `config/database.yml`
     does not define, or hides (`database_tasks: false`, `replica: true`), in the environment
-    the script runs in.
+    the script runs in; and, where `database.yml` is known, a suffix Rails defines for no
+    version of a task: `:all` outside `db:create:all`, `db:drop:all` and `db:purge:all`
+    (`db:migrate:status:all`), or a database's name after a task that has no per-database form
+    (`db:seed:queue`, `db:prepare:queue`).
 
     ## Why is this bad?
     Rails defines `db:migrate:NAME` only for the databases of the current environment, and
@@ -60,7 +63,12 @@ class TaskUndefinedInEnvironment(Rule):
     def check(self, script):
         for inv in script.invocations:
             model = inv.model or script.model
-            if inv.scope is None or not model.from_file:
+            if not model.from_file:
+                continue  # the app may name its databases anything: nothing is certain
+            if inv.scope is None:
+                odd = undefined_suffix(inv.task, model.names())
+                if odd is not None:
+                    yield Finding.at(inv, no_such_task(inv.task, *odd))
                 continue
             if inv.base not in PER_DATABASE:  # `db:prepare:queue`: no Rails version defines it
                 yield Finding.at(inv, Message("OL402.no-such-task", task=inv.task, base=inv.base))
@@ -94,3 +102,13 @@ class TaskUndefinedInEnvironment(Rule):
                 reasons = Join(Message("OL402.in-env", env=env, reason=why) for env, why in missing.items())
                 yield Finding.at(inv, Message("OL402.message", task=inv.task, envs=Join(missing, "comma"),
                                               reasons=reasons))
+
+
+def no_such_task(task: str, base: str, suffix: str) -> Message:
+    """`db:seed:all`, `db:seed:queue`: no `db:seed:NAME` at all; `db:migrate:status:all`: Rails has
+    `db:migrate:status:NAME` for each database, and `all` is not one."""
+    if base not in PER_DATABASE:
+        return Message("OL402.no-such-task", task=task, base=base)
+    advice = Message("OL402.all-unscoped", base=base) if base in ALL_DATABASES else \
+        Message("OL402.all-scoped", base=base)
+    return Message("OL402.no-all-task", task=task, advice=advice)
