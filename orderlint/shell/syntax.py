@@ -198,7 +198,8 @@ class Inert:
         self.names, self.assigned, self.reads = names, assigned, reads
         self.stderr, self.may_fail = stderr, may_fail
         self.call = call  # the name it runs when it is one simple command: `log_info "…" >&2`
-        self._build, self._full = build, None
+        self._build = build
+        self._full: Node | None = None
 
     def full(self) -> "Node":
         if self._full is None:
