@@ -166,7 +166,7 @@ def _may_fail(node) -> bool:
 
 
 def _variables_read(node) -> frozenset[str]:
-    found = set()
+    found: set[str] = set()
     for n in _descendants(node):
         if isinstance(n, Word):
             found.update(p.text for p in n.parts if p.kind == "var")
