@@ -12,10 +12,10 @@ def compiled() -> bool:
     import _imp
 
     try:
-        names = set(os.listdir(os.path.join(os.path.dirname(__file__), "flow")))
+        names = set(os.listdir(os.path.join(os.path.dirname(__file__), "shell")))
     except OSError:
         return False
-    return any("state" + suffix in names for suffix in _imp.extension_suffixes())
+    return any("extract" + suffix in names for suffix in _imp.extension_suffixes())
 
 
 def version_line() -> str:
