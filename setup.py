@@ -21,18 +21,18 @@ import sysconfig
 from setuptools import setup
 
 # The modules compiled: where a run spends its time (reading the tree into orderlint's syntax,
-# the flow's state and the launchers), limited to modules whose classes mypyc can compile as
-# they are. The interpreter's mixins (orderlint/flow/{interpreter,commands,words,…}.py) stay
+# the launchers, the summaries of inert commands), limited to modules that mypyc compiles as they
+# are and that run the same compiled. The interpreter's mixins (orderlint/flow/{interpreter,commands,words,…}.py) stay
 # interpreted: mypyc compiles multiple inheritance only from traits. So do orderlint/model.py (a
 # compiled dataclass needs the classes its fields name at run time, and Message is imported there
-# for the type checker only) and orderlint/flow/state.py (its `replace` copies a State's
-# `__dict__`, which a compiled class does not have).
+# for the type checker only), orderlint/flow/state.py (its `replace` copies a State's `__dict__`,
+# which a compiled class does not have) and orderlint/shell/resolve.py (the language server
+# subclasses its ScriptLoader, and interpreted classes cannot subclass compiled ones).
 COMPILED = [
     "orderlint/shell/syntax.py",
     "orderlint/shell/extract.py",
     "orderlint/shell/joined.py",
     "orderlint/shell/source.py",
-    "orderlint/shell/resolve.py",
     "orderlint/shell/launch/__init__.py",
     "orderlint/shell/launch/containers.py",
     "orderlint/shell/launch/grammar.py",
