@@ -7,7 +7,8 @@ The pure build is this checkout's `orderlint` package copied without its extensi
 the machine's shell scripts (benchmarks/corpus.py) and on a generated ops tree
 (benchmarks/gen_tree.py), each of benchmarks/floor.py, the pure build and the compiled build
 runs `--repeat` times, in turn, one process at a time (`--no-cache --format json -o /dev/null`,
-as benchmarks/bench.py runs orderlint); the best time of each is kept. It then checks that both
+as benchmarks/bench.py runs orderlint); the best wall and CPU times of each are kept, and the
+ratios are of CPU time (user + system), which other load on the machine disturbs least. It then checks that both
 builds write the same JSON report, byte for byte.
 """
 
@@ -29,10 +30,12 @@ from corpus import machine_scripts  # noqa: E402
 from gen_tree import generate  # noqa: E402
 
 
-def seconds_of(cmd: list[str], cwd: Path | str, env: dict) -> float:
+def seconds_of(cmd: list[str], cwd: Path | str, env: dict) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system) of one child process."""
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - started
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
 def env_for(package_parent: Path) -> dict:
@@ -49,15 +52,17 @@ def compare(title: str, orderlint_args: list[str], floor_args: list[str], cwd: P
     cmds = {"floor": ([sys.executable, str(HERE / "floor.py"), *floor_args], builds["pure"])}
     for build, env in builds.items():
         cmds[build] = ([sys.executable, "-m", "orderlint", *orderlint_args, *report, os.devnull], env)
-    best = {key: float("inf") for key in cmds}
+    best = {key: (float("inf"), float("inf")) for key in cmds}
     for _ in range(repeat):
         for key, (cmd, env) in cmds.items():
-            best[key] = min(best[key], seconds_of(cmd, cwd, env))
-    print(f"\n{title} ({len(files)} files, {size / 1e6:.1f} MB), best of {repeat}:")
-    for key, seconds in best.items():
-        extra = "" if key == "floor" else f"  {seconds / best['floor']:5.2f}x the floor"
-        print(f"  {key:<9} {seconds:7.2f} s {size / 1e6 / seconds:6.2f} MB/s{extra}")
-    print(f"  compiled / pure: {best['pure'] / best['compiled']:.2f}x faster")
+            wall, cpu = seconds_of(cmd, cwd, env)
+            best[key] = (min(best[key][0], wall), min(best[key][1], cpu))
+    print(f"\n{title} ({len(files)} files, {size / 1e6:.1f} MB), best of {repeat}, wall and CPU time:")
+    floor = best["floor"][1]
+    for key, (wall, cpu) in best.items():
+        extra = "" if key == "floor" else f"  {cpu / floor:5.2f}x the floor"
+        print(f"  {key:<9} {wall:7.2f} s wall {cpu:7.2f} s CPU {size / 1e6 / cpu:6.2f} MB/s{extra}")
+    print(f"  compiled / pure (CPU): {best['pure'][1] / best['compiled'][1]:.2f}x faster")
     outputs = {build: workdir / f"{title.split()[1]}-{build}.json" for build in builds}
     for build, env in builds.items():
         subprocess.run([sys.executable, "-m", "orderlint", *orderlint_args, *report, str(outputs[build])], cwd=cwd,
