@@ -95,7 +95,9 @@ def test_the_benchmark_prints_orderlint_beside_shellcheck():
     for case in ("version", "one script", "seed app (6 files)"):
         assert f"\n{case:<20} orderlint" in out and f"\n{case:<20} shellcheck" in out
     assert "target version: under 60 ms" in out and "target one script: under 100 ms" in out
-    assert "python -X importtime" in out and "orderlint.shell.syntax" in out
+    assert "python -X importtime" in out
+    # the slowest imports: orderlint's own among them (which ones depends on the build, pure or compiled)
+    assert "  orderlint." in out.split("python -X importtime", 1)[1]
 
 
 def test_a_run_never_imports_the_language_server(app):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from orderlint import __version__
+from orderlint import version_line
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -282,7 +282,7 @@ def options_from(ns, command: str = "check"):
 def check(args: list[str], command: str = "check") -> int:
     ns = parse(args, command)
     if ns.version:
-        sys.stdout.write(f"orderlint {__version__}\n")
+        sys.stdout.write(version_line())
         return EXIT_CLEAN
     if command == "check" and args and ns.paths and args[0] == ns.paths[0]:
         import os
@@ -355,7 +355,7 @@ def run(args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):  # answered at once: nothing else is imported
-        sys.stdout.write(f"orderlint {__version__}\n")
+        sys.stdout.write(version_line())
         raise SystemExit(EXIT_CLEAN)
     import gc
     import os

@@ -75,7 +75,8 @@ def _run_step(interp: "Interpreter", step: "Step", st: State, base: State) -> tu
                 fate = Fate(SILENT, reason, fix=fix)
                 if fate not in ex.fates:
                     ex.fates.append(fate)
-    ok, failed = [], []
+    ok: list[State] = []
+    failed: list[State] = []
     for f in flows:
         carried = replace(st, must=f.state.must, may=f.state.may)
         (failed if f.failed else ok).append(carried)

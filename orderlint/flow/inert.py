@@ -118,7 +118,7 @@ def _inert_command_names(node) -> tuple[frozenset[str], frozenset[str]] | None:
 
 
 COMPOUND = frozenset({If, Loop, Case, Seq, AndOr, Pipeline, Subshell, Not})
-_NOT_INERT = (None,)
+_NOT_INERT: list = [None]  # a summary of a command that is not inert (never changed)
 
 
 def _summary(node) -> list | None:
@@ -166,7 +166,7 @@ def _may_fail(node) -> bool:
 
 
 def _variables_read(node) -> frozenset[str]:
-    found = set()
+    found: set[str] = set()
     for n in _descendants(node):
         if isinstance(n, Word):
             found.update(p.text for p in n.parts if p.kind == "var")

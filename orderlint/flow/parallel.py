@@ -57,7 +57,41 @@ def _work(indices: list[int]) -> tuple:
         out.append((i, EntryRun.of(interp), list(used_by)))
     new_paths = [str(p) for p in analyzer.loader.paths() if p not in known]
     new_missing = [str(p) for p in MISSING - known_missing]
+    _pickle_compiled_frozen()
     return out, new_paths, new_missing, analyzer.loader.truncated()
+
+
+_REGISTERED: set[str] = set()
+
+
+def _pickle_compiled_frozen() -> None:
+    """Frozen dataclasses of the compiled build (setup.py) unpickle through setattr, which their
+    frozenness refuses: pickle them as their class and fields, set back one by one."""
+    import copyreg
+    import dataclasses
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("orderlint.") or name in _REGISTERED or str(getattr(module, "__file__", "")).endswith(".py"):
+            continue
+        _REGISTERED.add(name)
+        for cls in list(vars(module).values()):
+            if isinstance(cls, type) and cls.__module__ == name and dataclasses.is_dataclass(cls) \
+                    and cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+                copyreg.pickle(cls, _reduce_frozen)
+
+
+def _reduce_frozen(obj) -> tuple:
+    import dataclasses
+
+    return _rebuild_frozen, (type(obj), tuple((f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj)))
+
+
+def _rebuild_frozen(cls: type, items: tuple) -> object:
+    obj = cls.__new__(cls)
+    for name, value in items:
+        object.__setattr__(obj, name, value)
+    return obj
 
 
 def run_entries(analyzer, entries: list, root, used_by: dict[str, list[str]],

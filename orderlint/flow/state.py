@@ -127,6 +127,7 @@ class EnvSet:
             return True
         if self.only is None or other.only is None:
             known = self.only if other.only is None else other.only
+            assert known is not None
             return bool(known - excluded)
         return bool((self.only & other.only) - excluded)
 
@@ -212,7 +213,7 @@ class Execution:
     def reason(self, outcome: str) -> "Message | str":
         return next((f.reason for f in self.fates if f.outcome == outcome), "")
 
-    def fix(self, outcome: str) -> str:
+    def fix(self, outcome: str) -> "Message | str":
         return next((f.fix for f in self.fates if f.outcome == outcome), "")
 
 

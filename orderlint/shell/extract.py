@@ -193,7 +193,7 @@ class _Builder:
             if kind == "&" and items:
                 items[-1] = Background(items[-1], items[-1].start)
             elif kind in STATEMENT_TYPES:
-                built = self.inert(child, depth + 1) if self.index is not None else None
+                built: Node | None = self.inert(child, depth + 1) if self.index is not None else None
                 if built is None:
                     built = self.statement(child, depth + 1)
                 if built is not None:
@@ -228,8 +228,8 @@ class _Builder:
             return self.block(node.children, start, depth)
         if kind == "negated_command":
             inner = [c for c in node.named_children if c.type in STATEMENT_TYPES]
-            body = self.statement(inner[0], depth + 1) if inner else None
-            return Not(body, start) if body is not None else None
+            negated = self.statement(inner[0], depth + 1) if inner else None
+            return Not(negated, start) if negated is not None else None
         if kind == "subshell":
             return Subshell(self.block(node.children, start, depth), start)
         if kind == "compound_statement":
@@ -280,6 +280,7 @@ class _Builder:
             return None
         start, end = node.start_byte, node.end_byte
         index = self.index
+        assert index is not None  # called only with an index
         if index.blocked(start, end):
             return None
         command = node.child_by_field_name("body") if kind == "redirected_statement" else node
@@ -599,14 +600,21 @@ def _pipeline(stages: list, start: Pos) -> Node | None:
     k = next((k for k, stage in enumerate(flat) if isinstance(stage, AndOr)), None)
     if k is not None:
         split = flat[k]
-        return _and_or(_pipeline([*flat[:k], split.left], start), split.op,
-                       _pipeline([split.right, *flat[k + 1:]], start), start)
+        return _and_or(_piped([*flat[:k], split.left], start), split.op,
+                       _piped([split.right, *flat[k + 1:]], start), start)
     if isinstance(first, Not):  # `! a | b`: `! (a | b)`
-        return Not(_pipeline([first.body, *flat[1:]], start), start)
+        return Not(_piped([first.body, *flat[1:]], start), start)
     return Pipeline(tuple(flat), start)
 
 
-def _and_or(left: Node, op: str, right: Node | None, start: Pos) -> Node:
+def _piped(stages: list, start: Pos) -> Node:
+    """The pipeline of two stages or more, which is never None."""
+    node = _pipeline(stages, start)
+    assert node is not None
+    return node
+
+
+def _and_or(left: Node, op: str, right: Node, start: Pos) -> Node:
     """`&&` and `||` bind equally, from the left: a list on the right of one (tree-sitter-bash's
     reading of a pipeline stage that was a list) is `(left op right.left) right.op right.right`."""
     if isinstance(right, AndOr):

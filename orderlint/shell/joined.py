@@ -68,8 +68,8 @@ def repair(parser: "tree_sitter.Parser", data: bytes) -> "tuple[tree_sitter.Tree
     original, text = tree, data
     newlines: list[int] = []  # offsets where `;` replaced the newline itself
     for _ in range(MAX_ROUNDS):
-        cuts = [cut for cut, _ in found]
-        if any(cut is None for cut in cuts):
+        cuts = [cut for cut, _ in found if cut is not None]
+        if len(cuts) < len(found):
             break
         edited = bytearray(text)
         for cut in cuts:

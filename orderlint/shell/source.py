@@ -54,7 +54,7 @@ class Source:
         self.path = path
         self.raw = raw
         self.data = split_binary(normalize(raw))[0]
-        self._tree = None
+        self._tree: tree_sitter.Tree | None = None
         self.bom = len(BOM) if raw.startswith(BOM) else 0
         self.starts = [0]  # normalized line starts
         self.raw_starts = [self.bom]  # the same lines in the raw bytes
@@ -131,8 +131,9 @@ class Source:
         end = start + len(text.encode())
         if self.data[start:end] != text.encode():
             return None
-        layer = Layer("file", 0, self.tree)
+        layer: Layer | None = Layer("file", 0, self.tree)
         for _ in range(4):  # nested embeddings: ssh host 'bash -c "…"'
+            assert layer is not None and layer.tree is not None  # a "double" layer has no tree: it returned below
             node = layer.tree.root_node.named_descendant_for_byte_range(start - layer.base, end - layer.base)
             if node is None:
                 return None
@@ -146,7 +147,7 @@ class Source:
                 return Site(self, layer, None, None, (start, end))
         return None
 
-    def _embedded(self, outer: Layer, node: "tree_sitter.Node", start: int, end: int) -> Layer | None:
+    def _embedded(self, outer: Layer, node: "tree_sitter.Node | None", start: int, end: int) -> Layer | None:
         while node is not None and node.type not in ("raw_string", "string", "heredoc_body"):
             node = node.parent
         if node is None:

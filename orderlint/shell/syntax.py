@@ -7,7 +7,7 @@ coordinates of the file the text was written in, also for shell re-parsed out of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from orderlint.model import Pos
 
@@ -34,7 +34,7 @@ class Word:
     # line so columns still map) and where it starts; None when the word is not one string.
     script: str | None = None
     script_start: Pos | None = None
-    _literal: object = field(default=..., compare=False, repr=False)  # `...`: not computed yet
+    _literal: Any = field(default=..., compare=False, repr=False)  # `...`: not computed yet
 
     @property
     def literal(self) -> str | None:
@@ -82,7 +82,7 @@ class Command:
 class Seq:
     items: tuple["Node", ...]
     start: Pos
-    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
+    summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,21 +91,21 @@ class AndOr:
     op: str  # "&&" | "||"
     right: "Node"
     start: Pos
-    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
+    summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
     body: "Node"
     start: Pos
-    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
+    summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
 class Pipeline:
     stages: tuple["Node", ...]
     start: Pos
-    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
+    summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +123,7 @@ class If:
     clauses: tuple[tuple["Node", "Node"], ...]  # (condition, body) for if and each elif
     orelse: "Node | None"
     start: Pos
-    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
+    summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,7 @@ class Case:
     subject: Word
     items: tuple[CaseItem, ...]
     start: Pos
-    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
+    summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +149,14 @@ class Loop:
     start: Pos
     items: tuple[Word, ...] | None = None  # for … in ITEMS
     variable: str | None = None  # for VARIABLE in …
-    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
+    summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
 class Subshell:
     body: "Node"
     start: Pos
-    summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
+    summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +198,8 @@ class Inert:
         self.names, self.assigned, self.reads = names, assigned, reads
         self.stderr, self.may_fail = stderr, may_fail
         self.call = call  # the name it runs when it is one simple command: `log_info "…" >&2`
-        self._build, self._full = build, None
+        self._build = build
+        self._full: Node | None = None
 
     def full(self) -> "Node":
         if self._full is None:

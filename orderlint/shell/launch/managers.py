@@ -42,7 +42,7 @@ def _positional_run(p: Peel, i: int, g: Grammar, label: str, script_options: tup
         return None
     p.via.append(label)
     p.remote = True  # a new process: the script's functions are not there
-    return p.shell(script.value) if script is not None else j
+    return p.shell(script.value) if script is not None and not isinstance(script.value, str) else j
 
 
 def mise(p: Peel, i: int) -> Step:
