@@ -60,7 +60,8 @@ def compose_from(p: Peel, i: int) -> Step:
 def service_env(p: Peel, top: list, found: list, service: str | None) -> None:
     """The container runs with its service's environment (from the compose files), not the
     launcher's: a literal RAILS_ENV there is the task's, unless `-e RAILS_ENV=…` replaces it."""
-    if service is None or any(o.name == "" for o in top + found):
+    services = p.services
+    if services is None or service is None or any(o.name == "" for o in top + found):
         return  # `$COMPOSE_OPTS` may name other files or set the variable
     for o in found:
         if o.name in ("-e", "--env"):
@@ -70,7 +71,7 @@ def service_env(p: Peel, top: list, found: list, service: str | None) -> None:
     given = tuple(literal(o.value) for o in top if o.name in ("-f", "--file"))
     if any(g is None for g in given) or any(o.name == "--project-directory" for o in top):
         return
-    value = p.services(given, service)
+    value = services(given, service)
     if value:
         p.env.pop("RACK_ENV", None)
         p.env["RAILS_ENV"] = value
