@@ -95,7 +95,7 @@ def normalize_env(name: str) -> str:
     return ENV_ALIASES.get(name.lower(), name.lower())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EnvSet:
     """The environments a point of a script may run in: `only` (None: any) minus `excluded`."""
 
@@ -144,7 +144,7 @@ class EnvSet:
         return "any"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CallSite:
     function: str  # a function name, `source FILE` or `script FILE`
     path: str
@@ -155,7 +155,7 @@ class CallSite:
         return self.function.split(" ", 1)[1] if self.function.startswith(("script ", "source ")) else self.function
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fate:
     outcome: str  # ABORTS / WARNS / SILENT
     reason: "Message | str"  # "" when none
@@ -215,7 +215,7 @@ class Execution:
         return next((f.fix for f in self.fates if f.outcome == outcome), "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FlowNote:
     """Something the interpreter met and could not follow (OL002, OL003)."""
 
@@ -321,7 +321,7 @@ def join_states(a: State, b: State) -> State:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Flow:
     kind: str  # "normal" | "exit" | "return" | "break" | "continue"
     state: State

@@ -12,7 +12,7 @@ from typing import Union
 from orderlint.model import Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Part:
     """A piece of a word: literal text, a variable or parameter, a command substitution."""
 
@@ -23,7 +23,7 @@ class Part:
     body: "Node | None" = None  # the commands of a command substitution
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Word:
     parts: tuple[Part, ...]
     path: str
@@ -52,14 +52,14 @@ class Word:
         return Word(parts, self.path, self.start, self.end, self.raw, self.script, self.script_start)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Assign:
     name: str
     value: Word | None
     start: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Heredoc:
     text: str
     start: Pos
@@ -67,7 +67,7 @@ class Heredoc:
     path: str = ""  # the file it is written in
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Command:
     words: tuple[Word, ...]
     assigns: tuple[Assign, ...]
@@ -78,14 +78,14 @@ class Command:
     redirects_stderr_or_out: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Seq:
     items: tuple["Node", ...]
     start: Pos
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class AndOr:
     left: "Node"
     op: str  # "&&" | "||"
@@ -94,21 +94,21 @@ class AndOr:
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Not:
     body: "Node"
     start: Pos
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Pipeline:
     stages: tuple["Node", ...]
     start: Pos
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Test:
     """`[ … ]`, `[[ … ]]` or `(( … ))`: operands kept as words for env and `$?` checks."""
 
@@ -118,7 +118,7 @@ class Test:
     arith: bool = False  # `(( … ))`: an arithmetic expression, its status 1 when its value is 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class If:
     clauses: tuple[tuple["Node", "Node"], ...]  # (condition, body) for if and each elif
     orelse: "Node | None"
@@ -126,14 +126,14 @@ class If:
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CaseItem:
     patterns: tuple[Word, ...]
     body: "Node"
     falls_through: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Case:
     subject: Word
     items: tuple[CaseItem, ...]
@@ -141,7 +141,7 @@ class Case:
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Loop:
     kind: str  # "while" | "until" | "for"
     condition: "Node | None"
@@ -152,20 +152,20 @@ class Loop:
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Subshell:
     body: "Node"
     start: Pos
     summary: object = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Background:
     body: "Node"
     start: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FunctionDef:
     name: str
     body: "Node"
@@ -174,7 +174,7 @@ class FunctionDef:
     path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Opaque:
     """Something orderlint does not model (an unparsed region, a too-deep subtree)."""
 
@@ -214,7 +214,7 @@ Node = Union[Command, Seq, AndOr, Not, Pipeline, Test, If, Case, Loop, Subshell,
              Inert]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Script:
     path: str
     body: Seq

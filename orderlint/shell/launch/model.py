@@ -27,7 +27,7 @@ TASK_NAME = re.compile(r"^[A-Za-z_][\w.-]*(?::[\w.-]+)*(?:\[[^\]]*\])?$")
 ENV_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RailsRun:
     runner: Word
     tasks: tuple[Word, ...]
@@ -35,7 +35,7 @@ class RailsRun:
     dynamic: tuple[Word, ...]  # words that may be task names but are not literal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ShellRun:
     """A shell that reads a script from a string or from stdin."""
 
@@ -46,7 +46,7 @@ class ShellRun:
     errexit: bool = False  # bash -e
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Launch:
     via: tuple[str, ...]
     env: dict[str, str | None] = field(default_factory=dict)
