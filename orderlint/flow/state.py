@@ -272,6 +272,9 @@ def replace(obj, **changes):
         values.update(changes)
         object.__setattr__(new, "__dict__", values)
         return new
+    if type(obj) is Flow:  # a flow's state or its exemption, at almost every step too
+        return Flow(changes.get("kind", obj.kind), changes.get("state", obj.state), changes.get("failed", obj.failed),
+                    changes.get("exempt", obj.exempt), changes.get("reason", obj.reason))
     return _dataclass_replace(obj, **changes)
 
 

@@ -168,6 +168,7 @@ class _Builder:
         self.path = path
         self.data = data
         self.origin = origin
+        self.origin_row, self.origin_col = origin.row, origin.col
         self.truncated: list[int] = []
         self.index = index  # None: every statement is built whole
 
@@ -175,8 +176,8 @@ class _Builder:
     def pos(self, point: "tree_sitter.Point") -> Pos:
         row, col = point
         if row == 0:
-            return Pos(self.origin.row, self.origin.col + col)
-        return Pos(self.origin.row + row, col)
+            return Pos(self.origin_row, self.origin_col + col)
+        return Pos(self.origin_row + row, col)
 
     def text(self, node: "tree_sitter.Node") -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -459,15 +460,16 @@ class _Builder:
         raw = self.text(node)
         parts = tuple(self.parts(node, quoted=False, depth=depth))
         script, script_start = None, None
-        if node.type == "raw_string":
+        kind = node.type
+        if kind == "word":
+            script, script_start = raw, start
+        elif kind == "raw_string":
             script, script_start = raw[1:-1], Pos(start.row, start.col + 1)
-        elif node.type == "string":
+        elif kind == "string":
             # Keep every character in place (an escape's backslash becomes a space) so that
             # columns of the re-parsed shell map one to one onto the file.
             script = re.sub(r"\\([\"\\$`])", r" \1", raw[1:-1])
             script_start = Pos(start.row, start.col + 1)
-        elif node.type == "word":
-            script, script_start = raw, start
         return Word(parts, self.path, start, end, raw, script, script_start)
 
     def parts(self, node, quoted: bool, depth: int):
