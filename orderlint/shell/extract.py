@@ -470,7 +470,9 @@ class _Builder:
         elif kind == "string":
             # Keep every character in place (an escape's backslash becomes a space) so that
             # columns of the re-parsed shell map one to one onto the file.
-            script = re.sub(r"\\([\"\\$`])", r" \1", raw[1:-1])
+            script = raw[1:-1]
+            if "\\" in script:
+                script = re.sub(r"\\([\"\\$`])", r" \1", script)
             script_start = Pos(start.row, start.col + 1)
         return Word(parts, self.path, start, end, raw, script, script_start)
 
@@ -481,7 +483,7 @@ class _Builder:
         kind = node.type
         if kind in _LITERAL_NODES:
             text = self.text(node)
-            out.append(Part("lit", text if quoted else _ESCAPED.sub(r"\1", text), quoted))
+            out.append(Part("lit", text if quoted or "\\" not in text else _ESCAPED.sub(r"\1", text), quoted))
         elif kind == "raw_string":
             out.append(Part("lit", self.text(node)[1:-1], True))
         elif kind == "ansi_c_string":
@@ -492,7 +494,8 @@ class _Builder:
                 out.append(Part("lit", "", True))
             for child in inner:
                 if child.type == "string_content":
-                    out.append(Part("lit", _STRING_ESCAPE.sub(r"\1", self.text(child)), True))
+                    text = self.text(child)
+                    out.append(Part("lit", _STRING_ESCAPE.sub(r"\1", text) if "\\" in text else text, True))
                 else:
                     self.parts(child, True, depth, out)
         elif kind == "concatenation":
