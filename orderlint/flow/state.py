@@ -335,6 +335,8 @@ class Flow:
 
 def _merge(flows: list[Flow]) -> list[Flow]:
     """At most one flow per (kind, failed): paths join where bash's state would."""
+    if len(flows) == 1:  # most statements leave one flow: nothing to join
+        return [] if flows[0].state.envs.empty else [flows[0]]
     groups: dict[tuple[str, bool], Flow] = {}
     for f in flows:
         if f.state.envs.empty:
