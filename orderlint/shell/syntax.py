@@ -46,7 +46,10 @@ class Word:
 
     @property
     def substitutions(self) -> tuple["Node", ...]:
-        return tuple(p.body for p in self.parts if p.kind == "cmd" and p.body is not None)
+        for p in self.parts:
+            if p.kind == "cmd":
+                return tuple(p.body for p in self.parts if p.kind == "cmd" and p.body is not None)
+        return ()  # most words: no `$(…)` at all
 
     def with_parts(self, parts: tuple[Part, ...]) -> "Word":
         return Word(parts, self.path, self.start, self.end, self.raw, self.script, self.script_start)
