@@ -27,7 +27,7 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected info, warning or error)") from None
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(slots=True, unsafe_hash=True, order=True)
 class Pos:
     """A 0-based (row, byte column) position in the normalized bytes of a file."""
 

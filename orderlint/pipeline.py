@@ -70,6 +70,7 @@ class Analyzer:
         self.progress = progress or (lambda done, total: None)
         self.extra_paths: set[str] = set()  # files read by worker processes (for the run cache)
         self._ymls: dict[tuple[Path, Path], Path | None] = {}
+        self._apps_below: dict[Path, Path | None] = {}  # the one app one folder down from a root, if any
         self._shared: dict = {}
         self.warnings: list[str] = []  # entries below a given folder left out (loops, unreadable): the run goes on
         self.hosts: dict = {}  # deploy files read (orderlint.deploy), by absolute path: run by their steps
@@ -78,7 +79,7 @@ class Analyzer:
         """find_database_yml, once per folder in a run (thousands of scripts share a few apps)."""
         key = (folder, root)
         if key not in self._ymls:
-            self._ymls[key] = find_database_yml(folder, root)
+            self._ymls[key] = find_database_yml(folder, root, self._apps_below)
         return self._ymls[key]
 
     def tracked(self, task: str) -> bool:

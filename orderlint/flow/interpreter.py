@@ -184,17 +184,17 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
                     or st.versions and node.reads & st.versions:
                 # `rc=$?` checks; a retry loop's counter and its tests; a test of a captured `db:version`
                 return self.ev(node.full(), st)
-            if not any(name in st.functions for name in node.names):
+            if not _defines_any(st.functions, node.names):
                 return self._summarised(node, st, node.names, node.assigned, node.stderr, node.may_fail)
             fn = st.functions.get(node.call) if node.call is not None else None
             inner = self._function_summary(fn) if fn is not None and not st.remote else None
-            if inner is None or any(name in st.functions for name in inner[0] | (node.names - {node.call})):
+            if inner is None or _defines_any(st.functions, inner[0] | (node.names - {node.call})):
                 return self.ev(node.full(), st)
             # `log_info "…"`: a function that only runs external commands is summarised like them
             return self._summarised(node, st, node.names | inner[0], node.assigned | inner[1],
                                     node.stderr or inner[2], inner[3])
         inert = _summary(node) if type(node) in COMPOUND else None
-        if inert is not None and not any(name in st.functions for name in inert[0]) and not (
+        if inert is not None and not _defines_any(st.functions, inert[0]) and not (
                 st.status_vars and _detail(node, inert, 3) & st.status_vars.keys()
                 or st.versions and _detail(node, inert, 3) & st.versions):
             return self._summarised(node, st, inert[0], inert[1], _detail(node, inert, 2), _detail(node, inert, 4))
@@ -247,6 +247,15 @@ class Interpreter(Bookkeeping, Words, Texts, Commands, Launches, Lists, Compound
         if not may_fail:
             return [Flow("normal", st, False)]  # `if [[ -t 2 ]]; then c=…; fi`, echo…: no failure
         return [Flow("normal", st, False), Flow("normal", st, True)]
+
+
+def _defines_any(functions, names: frozenset[str]) -> bool:
+    """Whether any of `names` is a function of the shell (a ChainMap of tables, looked up as
+    `name in functions` would, without a generator a name)."""
+    for table in functions.maps:
+        if not table.keys().isdisjoint(names):
+            return True
+    return False
 
 
 def _exits_failing(node: Node) -> bool:

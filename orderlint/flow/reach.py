@@ -11,7 +11,6 @@ a Rails command or a string run as shell; otherwise it leaves the notes the flow
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from orderlint.shell.extract import LAUNCHER_NAMES, PLAIN_NAME, parse_nested
@@ -37,13 +36,14 @@ from orderlint.shell.syntax import (
 )
 
 # Text that may run a Rails task or build its name: the flow decides what it really does.
-MAY_NAME_TASK = re.compile(rb"rails|rake|db:", re.IGNORECASE)
+MAY_NAME_TASK = (b"rails", b"rake", b"db:")  # in any case
 MAX_DEPTH = 200  # deeper than this, the flow (which summarises) decides
 LEAVES = frozenset({"exit", "return", "break", "continue"})
 
 
 def names_task(data: bytes) -> bool:
-    return MAY_NAME_TASK.search(data) is not None
+    lowered = data.lower()  # ASCII letters only, as a bytes pattern's IGNORECASE
+    return any(needle in lowered for needle in MAY_NAME_TASK)
 
 
 # Commands that may read or run another file: `source`, a shell, a launcher, `exec`, `eval`.

@@ -95,7 +95,7 @@ def normalize_env(name: str) -> str:
     return ENV_ALIASES.get(name.lower(), name.lower())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EnvSet:
     """The environments a point of a script may run in: `only` (None: any) minus `excluded`."""
 
@@ -145,7 +145,7 @@ class EnvSet:
         return "any"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CallSite:
     function: str  # a function name, `source FILE` or `script FILE`
     path: str
@@ -156,7 +156,7 @@ class CallSite:
         return self.function.split(" ", 1)[1] if self.function.startswith(("script ", "source ")) else self.function
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fate:
     outcome: str  # ABORTS / WARNS / SILENT
     reason: "Message | str"  # "" when none
@@ -217,7 +217,7 @@ class Execution:
         return next((f.fix for f in self.fates if f.outcome == outcome), "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FlowNote:
     """Something the interpreter met and could not follow (OL002, OL003)."""
 
@@ -277,6 +277,9 @@ def replace(obj, **changes):
         values.update(changes)
         object.__setattr__(new, "__dict__", values)
         return new
+    if type(obj) is Flow:  # a flow's state or its exemption, at almost every step too
+        return Flow(changes.get("kind", obj.kind), changes.get("state", obj.state), changes.get("failed", obj.failed),
+                    changes.get("exempt", obj.exempt), changes.get("reason", obj.reason))
     return _dataclass_replace(obj, **changes)
 
 
@@ -344,7 +347,7 @@ def _errexit_origin(a: State, b: State) -> Message:
 NO_ERREXIT = Message("flow.no-errexit")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Flow:
     kind: str  # "normal" | "exit" | "return" | "break" | "continue"
     state: State
@@ -355,6 +358,8 @@ class Flow:
 
 def _merge(flows: list[Flow]) -> list[Flow]:
     """At most one flow per (kind, failed): paths join where bash's state would."""
+    if len(flows) == 1:  # most statements leave one flow: nothing to join
+        return [] if flows[0].state.envs.empty else [flows[0]]
     groups: dict[tuple[str, bool], Flow] = {}
     for f in flows:
         if f.state.envs.empty:

@@ -489,12 +489,13 @@ def inferred_model(scoped_names: set[str], roles: dict[str, str] | None = None) 
     return DatabaseModel(assign_roles({"any": dbs}, None, roles), "inferred from the scripts", None, from_file=False)
 
 
-def find_database_yml(script_dir: Path, root: Path) -> Path | None:
+def find_database_yml(script_dir: Path, root: Path, below: dict | None = None) -> Path | None:
     """The nearest config/database.yml walking up from the script's folder to the project root.
 
     A script outside any app (`.kamal/hooks/` or `ops/` at the root of a repository whose Rails
     app lives in `server/`) runs against the project's app when there is exactly one, one
-    folder down; with several, the app is not known.
+    folder down; with several, the app is not known. `below`: what was found one folder down
+    from each root already, kept by the caller for the length of a run.
     """
     here = script_dir
     while True:
@@ -502,7 +503,13 @@ def find_database_yml(script_dir: Path, root: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         if here == root or here.parent == here:
-            return _only_app_below(root) if here == root else None
+            if here != root:
+                return None
+            if below is None:
+                return _only_app_below(root)
+            if root not in below:
+                below[root] = _only_app_below(root)
+            return below[root]
         try:
             here.relative_to(root)
         except ValueError:

@@ -64,6 +64,8 @@ _DIRNAME_SUBST = re.compile(
     r"""(?(cd)(?:(?:&>|>)\s*/dev/null\s*)?(?:2>&1\s*)?(?:&&|;)\s*pwd(?:\s+-P)?))\s*$"""
 )
 _ESCAPED = re.compile(r"\\(.)", re.S)
+_STRING_ESCAPE = re.compile(r"\\([\"\\$`\n])")  # what a backslash escapes inside double quotes
+_LITERAL_NODES = frozenset({"word", "number", "extglob_pattern", "regex", "special_variable_name", "variable_name"})
 
 # Builtins that change what the flow tracks: options, variables, the working directory, control.
 STATEFUL = frozenset({
@@ -168,6 +170,7 @@ class _Builder:
         self.path = path
         self.data = data
         self.origin = origin
+        self.origin_row, self.origin_col = origin.row, origin.col
         self.truncated: list[int] = []
         self.index = index  # None: every statement is built whole
 
@@ -175,8 +178,8 @@ class _Builder:
     def pos(self, point: "tree_sitter.Point") -> Pos:
         row, col = point
         if row == 0:
-            return Pos(self.origin.row, self.origin.col + col)
-        return Pos(self.origin.row + row, col)
+            return Pos(self.origin_row, self.origin_col + col)
+        return Pos(self.origin_row + row, col)
 
     def text(self, node: "tree_sitter.Node") -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -460,60 +463,67 @@ class _Builder:
     def word(self, node, depth: int) -> Word:
         start, end = self.pos(node.start_point), self.pos(node.end_point)
         raw = self.text(node)
-        parts = tuple(self.parts(node, quoted=False, depth=depth))
+        parts = tuple(self.parts(node, False, depth))
         script, script_start = None, None
-        if node.type == "raw_string":
+        kind = node.type
+        if kind == "word":
+            script, script_start = raw, start
+        elif kind == "raw_string":
             script, script_start = raw[1:-1], Pos(start.row, start.col + 1)
-        elif node.type == "string":
+        elif kind == "string":
             # Keep every character in place (an escape's backslash becomes a space) so that
             # columns of the re-parsed shell map one to one onto the file.
-            script = re.sub(r"\\([\"\\$`])", r" \1", raw[1:-1])
+            script = raw[1:-1]
+            if "\\" in script:
+                script = re.sub(r"\\([\"\\$`])", r" \1", script)
             script_start = Pos(start.row, start.col + 1)
-        elif node.type == "word":
-            script, script_start = raw, start
         return Word(parts, self.path, start, end, raw, script, script_start)
 
-    def parts(self, node, quoted: bool, depth: int):
+    def parts(self, node, quoted: bool, depth: int, out: list[Part] | None = None) -> list[Part]:
+        """The parts of a word, appended to `out` (a new list when None)."""
+        if out is None:
+            out = []
         kind = node.type
-        if kind in ("word", "number", "extglob_pattern", "regex", "special_variable_name", "variable_name"):
+        if kind in _LITERAL_NODES:
             text = self.text(node)
-            yield Part("lit", text if quoted else _ESCAPED.sub(r"\1", text), quoted)
+            out.append(Part("lit", text if quoted or "\\" not in text else _ESCAPED.sub(r"\1", text), quoted))
         elif kind == "raw_string":
-            yield Part("lit", self.text(node)[1:-1], True)
+            out.append(Part("lit", self.text(node)[1:-1], True))
         elif kind == "ansi_c_string":
-            yield Part("lit", self.text(node)[2:-1], True)
+            out.append(Part("lit", self.text(node)[2:-1], True))
         elif kind in ("string", "translated_string"):
             inner = [c for c in node.children if c.type not in ('"', '$"')]
             if not inner:
-                yield Part("lit", "", True)
+                out.append(Part("lit", "", True))
             for child in inner:
                 if child.type == "string_content":
-                    yield Part("lit", re.sub(r"\\([\"\\$`\n])", r"\1", self.text(child)), True)
+                    text = self.text(child)
+                    out.append(Part("lit", _STRING_ESCAPE.sub(r"\1", text) if "\\" in text else text, True))
                 else:
-                    yield from self.parts(child, True, depth)
+                    self.parts(child, True, depth, out)
         elif kind == "concatenation":
             for child in node.children:
-                yield from self.parts(child, quoted, depth)
+                self.parts(child, quoted, depth, out)
         elif kind == "simple_expansion":
             name = self.text(node)[1:]
-            yield Part("param" if _is_param(name) else "var", name, quoted)
+            out.append(Part("param" if _is_param(name) else "var", name, quoted))
         elif kind == "expansion":
-            yield self.expansion(node, quoted)
+            out.append(self.expansion(node, quoted))
         elif kind == "command_substitution":
             body_text = self.text(node)
             m = _DIRNAME_SUBST.match(body_text[2:-1] if body_text.startswith("$(") else body_text)
             if m:
-                yield Part("dir", "0" if "0" in m.groups() else "BASH_SOURCE", quoted)  # `$0` or BASH_SOURCE
+                out.append(Part("dir", "0" if "0" in m.groups() else "BASH_SOURCE", quoted))  # `$0` or BASH_SOURCE
                 if m.group("below"):  # `$(cd "$(dirname "$0")/../.." && pwd)`
-                    yield Part("lit", m.group("below"), quoted)
-                return
-            if depth > MAX_DEPTH:
-                yield Part("dyn", body_text, quoted)
-                return
-            body = self.block(node.children, self.pos(node.start_point), depth + 1)
-            yield Part("cmd", body_text, quoted, body=body)
+                    out.append(Part("lit", m.group("below"), quoted))
+            elif depth > MAX_DEPTH:
+                out.append(Part("dyn", body_text, quoted))
+            else:
+                body = self.block(node.children, self.pos(node.start_point), depth + 1)
+                out.append(Part("cmd", body_text, quoted, body=body))
         else:
-            yield Part("dyn", self.text(node), quoted)
+            out.append(Part("dyn", self.text(node), quoted))
+        return out
 
     def expansion(self, node, quoted: bool) -> Part:
         text = self.text(node)

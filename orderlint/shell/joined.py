@@ -62,9 +62,10 @@ def repair(parser: "tree_sitter.Parser", data: bytes) -> "tuple[tree_sitter.Tree
     tree = parser.parse(data)
     if b"|" not in data:
         return tree, misread(parser, tree, data) if b"!" in data else ()
-    found = joins(parser, tree, data)
+    captured = _captures(parser, tree)
+    found = joins(parser, tree, data, captured)
     if not found:
-        return tree, misread(parser, tree, data) if b"!" in data else ()
+        return tree, misread(parser, tree, data, captured) if b"!" in data else ()
     original, text = tree, data
     newlines: list[int] = []  # offsets where `;` replaced the newline itself
     for _ in range(MAX_ROUNDS):
@@ -92,11 +93,13 @@ def repair(parser: "tree_sitter.Parser", data: bytes) -> "tuple[tree_sitter.Tree
     return tree, misread(parser, tree, text) if b"!" in data else ()
 
 
-def misread(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree", data: bytes) -> Misread:
+def misread(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree", data: bytes,
+             captured: dict | None = None) -> Misread:
     """The rows of each `! { … }`, which the grammar reads as a command named `{`, and of each
     `!` before another compound command or a second `!` (`! if …`, `! for …`, `! ! …`), read
-    as a command named `if`, `for`, `!`…"""
-    names = _captures(parser, tree).get("name", ())
+    as a command named `if`, `for`, `!`… (`captured`: the query's captures on this tree, when
+    already made)."""
+    names = (captured if captured is not None else _captures(parser, tree)).get("name", ())
     found = set()
     for n in names:
         word = data[n.start_byte:n.end_byte]
@@ -116,10 +119,11 @@ def _captures(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree") -> dict:
     return tree_sitter.QueryCursor(_query(parser.language)).captures(tree.root_node)
 
 
-def joins(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree", data: bytes) -> list[tuple[int | None, int]]:
+def joins(parser: "tree_sitter.Parser", tree: "tree_sitter.Tree", data: bytes,
+          captured: dict | None = None) -> list[tuple[int | None, int]]:
     """Each newline that a simple command swallowed: (the offset where a `;` ends the command
     before it, or None when there is no blank to put it in; the newline's offset)."""
-    stages = _captures(parser, tree).get("stage", ())
+    stages = (captured if captured is not None else _captures(parser, tree)).get("stage", ())
     out: list[tuple[int | None, int]] = []
     seen: set[int] = set()
     for stage in stages:

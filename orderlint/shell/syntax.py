@@ -12,7 +12,7 @@ from typing import Any, Union
 from orderlint.model import Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Part:
     """A piece of a word: literal text, a variable or parameter, a command substitution."""
 
@@ -23,7 +23,7 @@ class Part:
     body: "Node | None" = None  # the commands of a command substitution
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Word:
     parts: tuple[Part, ...]
     path: str
@@ -46,20 +46,23 @@ class Word:
 
     @property
     def substitutions(self) -> tuple["Node", ...]:
-        return tuple(p.body for p in self.parts if p.kind == "cmd" and p.body is not None)
+        for p in self.parts:
+            if p.kind == "cmd":
+                return tuple(p.body for p in self.parts if p.kind == "cmd" and p.body is not None)
+        return ()  # most words: no `$(…)` at all
 
     def with_parts(self, parts: tuple[Part, ...]) -> "Word":
         return Word(parts, self.path, self.start, self.end, self.raw, self.script, self.script_start)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Assign:
     name: str
     value: Word | None
     start: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Heredoc:
     text: str
     start: Pos
@@ -67,7 +70,7 @@ class Heredoc:
     path: str = ""  # the file it is written in
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Command:
     words: tuple[Word, ...]
     assigns: tuple[Assign, ...]
@@ -78,14 +81,14 @@ class Command:
     redirects_stderr_or_out: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Seq:
     items: tuple["Node", ...]
     start: Pos
     summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class AndOr:
     left: "Node"
     op: str  # "&&" | "||"
@@ -94,21 +97,21 @@ class AndOr:
     summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Not:
     body: "Node"
     start: Pos
     summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Pipeline:
     stages: tuple["Node", ...]
     start: Pos
     summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Test:
     """`[ … ]`, `[[ … ]]` or `(( … ))`: operands kept as words for env and `$?` checks."""
 
@@ -118,7 +121,7 @@ class Test:
     arith: bool = False  # `(( … ))`: an arithmetic expression, its status 1 when its value is 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class If:
     clauses: tuple[tuple["Node", "Node"], ...]  # (condition, body) for if and each elif
     orelse: "Node | None"
@@ -126,14 +129,14 @@ class If:
     summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CaseItem:
     patterns: tuple[Word, ...]
     body: "Node"
     falls_through: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Case:
     subject: Word
     items: tuple[CaseItem, ...]
@@ -141,7 +144,7 @@ class Case:
     summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Loop:
     kind: str  # "while" | "until" | "for"
     condition: "Node | None"
@@ -152,20 +155,20 @@ class Loop:
     summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Subshell:
     body: "Node"
     start: Pos
     summary: Any = field(default=None, compare=False, repr=False)  # flow's cache: see flow._summary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Background:
     body: "Node"
     start: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FunctionDef:
     name: str
     body: "Node"
@@ -174,7 +177,7 @@ class FunctionDef:
     path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Opaque:
     """Something orderlint does not model (an unparsed region, a too-deep subtree)."""
 
@@ -215,7 +218,7 @@ Node = Union[Command, Seq, AndOr, Not, Pipeline, Test, If, Case, Loop, Subshell,
              Inert]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Script:
     path: str
     body: Seq

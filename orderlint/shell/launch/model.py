@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Callable, Union
 
 from orderlint.messages import Message
 from orderlint.shell.launch.grammar import Opt, literal
@@ -27,7 +27,7 @@ TASK_NAME = re.compile(r"^[A-Za-z_][\w.-]*(?::[\w.-]+)*(?:\[[^\]]*\])?$")
 ENV_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RailsRun:
     runner: Word
     tasks: tuple[Word, ...]
@@ -35,7 +35,7 @@ class RailsRun:
     dynamic: tuple[Word, ...]  # words that may be task names but are not literal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ShellRun:
     """A shell that reads a script from a string or from stdin."""
 
@@ -46,7 +46,7 @@ class ShellRun:
     errexit: bool = False  # bash -e
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Launch:
     via: tuple[str, ...]
     env: dict[str, str | None] = field(default_factory=dict)
@@ -154,7 +154,7 @@ class Peel:
         self.masks: Message | None = None
         self.remote = False
         # (compose files given with -f, service) → the RAILS_ENV the compose files give it, if certain
-        self.services = None
+        self.services: Callable[..., str | None] | None = None
 
     def text(self, i: int) -> str | None:
         return lit_of(self.words[i]) if 0 <= i < len(self.words) else None
