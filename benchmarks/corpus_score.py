@@ -23,11 +23,13 @@ positive, marked `[ok-label]`.
     python benchmarks/corpus_score.py --set held-out   # only the held-out set
     python benchmarks/corpus_score.py --set held-out-2 # only the second held-out set
     python benchmarks/corpus_score.py --set held-out-3 # only the third held-out set
+    python benchmarks/corpus_score.py --set held-out-4 # only the fourth held-out set
+    python benchmarks/corpus_score.py --set held-out-5 # only the fifth held-out set
 
-The corpus has three sets, named by the `## ` heading of SOURCES.md under which a repository's
-rows appear: `## Tuning set` (rows before any heading count as tuning too), `## Held-out set`
-`## Held-out set 2` and `## Held-out set 3` (each gathered later and never tuned on).
-`--set tuning|held-out|held-out-2|held-out-3|all` scores one set or all of them (default); with more than
+The corpus has six sets, named by the `## ` heading of SOURCES.md under which a repository's
+rows appear: `## Tuning set` (rows before any heading count as tuning too), `## Held-out set`,
+`## Held-out set 2`, `## Held-out set 3`, `## Held-out set 4` and `## Held-out set 5` (each gathered later and never tuned on).
+`--set tuning|held-out|held-out-2|held-out-3|held-out-4|held-out-5|all` scores one set or all of them (default); with more than
 one, the totals of each set are printed too. A folder that SOURCES.md does not
 list belongs to no set and is scored only with `--set all`.
 
@@ -53,12 +55,12 @@ ANNOTATION = re.compile(r"#\s*(expect|ok)(?:\+(\d+))?:\s*((?:OL\d{3}[\s,]*)+)")
 CODE = re.compile(r"OL\d{3}")
 NOT_SCRIPTS = {"database.yml", "Gemfile.lock"}
 SEVERITIES = ("error", "warning", "info")
-SETS = ("tuning", "held-out", "held-out-2", "held-out-3")
+SETS = ("tuning", "held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5")
 SOURCE_ROW = re.compile(r"^\|\s*([A-Za-z0-9][\w.-]*)/([\w.-]+)\s*\|")
 
 
 def set_name(heading: str) -> str | None:
-    """`Held-out set` -> "held-out", `Held-out set 2` -> "held-out-2" (3 likewise), `Tuning set` -> "tuning";
+    """`Held-out set` -> "held-out", `Held-out set 2` -> "held-out-2" (3, 4 and 5 likewise), `Tuning set` -> "tuning";
     any other heading names no set."""
     words = heading.strip().lower().replace("held out", "held-out").split()
     if not words:

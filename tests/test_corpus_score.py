@@ -53,7 +53,9 @@ def test_set_names():
     assert corpus_score.set_name("Held-out set 2") == "held-out-2"
     assert corpus_score.set_name("Held out set 2") == "held-out-2"
     assert corpus_score.set_name("Held-out set 3") == "held-out-3"
-    assert corpus_score.set_name("Held-out set 4") is None
+    assert corpus_score.set_name("Held-out set 4") == "held-out-4"
+    assert corpus_score.set_name("Held-out set 5") == "held-out-5"
+    assert corpus_score.set_name("Held-out set 6") is None
     assert corpus_score.set_name("Tuning set 2") is None
     assert corpus_score.set_name("Run at abc") is None
 
@@ -77,3 +79,25 @@ def test_held_out_set_3_is_a_set(tmp_path):
     (tmp_path / "SOURCES.md").rename(tmp_path / "kept.md")
     # --set held-out-3 is accepted; with no folder of that set it says so and exits 2
     assert corpus_score.main(["--corpus", str(tmp_path), "--set", "held-out-3"]) == 2
+
+
+def test_held_out_set_4_is_a_set(tmp_path):
+    sources = tmp_path / "SOURCES.md"
+    sources.write_text(SOURCES + "\n## Held-out set 4\n\n| repository | path | commit | what |\n|---|---|---|---|\n"
+                       "| fourth/app | `deploy.sh` | `ffff` | held out 4 |\n", encoding="utf-8")
+    assert corpus_score.set_name("Held-out set 4") == "held-out-4"
+    assert corpus_score.folder_sets(sources)["fourth__app"] == "held-out-4"
+    (tmp_path / "SOURCES.md").rename(tmp_path / "kept.md")
+    # --set held-out-4 is accepted; with no folder of that set it says so and exits 2
+    assert corpus_score.main(["--corpus", str(tmp_path), "--set", "held-out-4"]) == 2
+
+
+def test_held_out_set_5_is_a_set(tmp_path):
+    sources = tmp_path / "SOURCES.md"
+    sources.write_text(SOURCES + "\n## Held-out set 5\n\n| repository | path | commit | what |\n|---|---|---|---|\n"
+                       "| fifth/app | `bin/docker-entrypoint` | `ffff` | held out 5 |\n", encoding="utf-8")
+    assert corpus_score.set_name("Held-out set 5") == "held-out-5"
+    assert corpus_score.folder_sets(sources)["fifth__app"] == "held-out-5"
+    (tmp_path / "SOURCES.md").rename(tmp_path / "kept.md")
+    # --set held-out-5 is accepted; with no folder of that set it says so and exits 2
+    assert corpus_score.main(["--corpus", str(tmp_path), "--set", "held-out-5"]) == 2
