@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import sys
 from pathlib import Path
 
@@ -71,33 +73,13 @@ def test_set_option_keeps_only_that_set(tmp_path, capsys):
     assert "in the held-out set" in capsys.readouterr().err
 
 
-def test_held_out_set_3_is_a_set(tmp_path):
+@pytest.mark.parametrize("number", [3, 4, 5])
+def test_each_later_held_out_set_is_a_set(tmp_path, number):
     sources = tmp_path / "SOURCES.md"
-    sources.write_text(SOURCES + "\n## Held-out set 3\n\n| repository | path | commit | what |\n|---|---|---|---|\n"
-                       "| third/app | `bin/docker-entrypoint` | `eeee` | held out 3 |\n", encoding="utf-8")
-    assert corpus_score.folder_sets(sources)["third__app"] == "held-out-3"
+    sources.write_text(SOURCES + f"\n## Held-out set {number}\n\n| repository | path | commit | what |\n|---|---|---|---|\n"
+                       f"| later/app | `bin/docker-entrypoint` | `ffff` | held out {number} |\n", encoding="utf-8")
+    assert corpus_score.set_name(f"Held-out set {number}") == f"held-out-{number}"
+    assert corpus_score.folder_sets(sources)["later__app"] == f"held-out-{number}"
     (tmp_path / "SOURCES.md").rename(tmp_path / "kept.md")
-    # --set held-out-3 is accepted; with no folder of that set it says so and exits 2
-    assert corpus_score.main(["--corpus", str(tmp_path), "--set", "held-out-3"]) == 2
-
-
-def test_held_out_set_4_is_a_set(tmp_path):
-    sources = tmp_path / "SOURCES.md"
-    sources.write_text(SOURCES + "\n## Held-out set 4\n\n| repository | path | commit | what |\n|---|---|---|---|\n"
-                       "| fourth/app | `deploy.sh` | `ffff` | held out 4 |\n", encoding="utf-8")
-    assert corpus_score.set_name("Held-out set 4") == "held-out-4"
-    assert corpus_score.folder_sets(sources)["fourth__app"] == "held-out-4"
-    (tmp_path / "SOURCES.md").rename(tmp_path / "kept.md")
-    # --set held-out-4 is accepted; with no folder of that set it says so and exits 2
-    assert corpus_score.main(["--corpus", str(tmp_path), "--set", "held-out-4"]) == 2
-
-
-def test_held_out_set_5_is_a_set(tmp_path):
-    sources = tmp_path / "SOURCES.md"
-    sources.write_text(SOURCES + "\n## Held-out set 5\n\n| repository | path | commit | what |\n|---|---|---|---|\n"
-                       "| fifth/app | `bin/docker-entrypoint` | `ffff` | held out 5 |\n", encoding="utf-8")
-    assert corpus_score.set_name("Held-out set 5") == "held-out-5"
-    assert corpus_score.folder_sets(sources)["fifth__app"] == "held-out-5"
-    (tmp_path / "SOURCES.md").rename(tmp_path / "kept.md")
-    # --set held-out-5 is accepted; with no folder of that set it says so and exits 2
-    assert corpus_score.main(["--corpus", str(tmp_path), "--set", "held-out-5"]) == 2
+    # --set held-out-N is accepted; with no folder of that set it says so and exits 2
+    assert corpus_score.main(["--corpus", str(tmp_path), "--set", f"held-out-{number}"]) == 2
